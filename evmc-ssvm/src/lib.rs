@@ -1,0 +1,1 @@
+//! SSVM: an Ewasm virtual machine (Wasm engine, metering, bignum opcodes) and its EVMC face.

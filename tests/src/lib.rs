@@ -1,0 +1,1 @@
+//! Test support for SSVM: hosts, runners and shared helpers used by the integration tests and tools.
