@@ -124,81 +124,150 @@ fn write_list(f: &mut dyn fmt::Write, types: &[ValType]) -> fmt::Result {
 /// [`IMPORTS`] (checked at compile time).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 #[repr(u8)]
-#[allow(missing_docs)]
 pub enum HostFn {
     // ethereum, Byzantium (section 3).
+    /// `ethereum.useGas`.
     UseGas,
+    /// `ethereum.getGasLeft`.
     GetGasLeft,
+    /// `ethereum.getAddress`.
     GetAddress,
+    /// `ethereum.getExternalBalance`.
     GetExternalBalance,
+    /// `ethereum.getBlockHash`.
     GetBlockHash,
+    /// `ethereum.getCallDataSize`.
     GetCallDataSize,
+    /// `ethereum.callDataCopy`.
     CallDataCopy,
+    /// `ethereum.getCaller`.
     GetCaller,
+    /// `ethereum.getCallValue`.
     GetCallValue,
+    /// `ethereum.codeCopy`.
     CodeCopy,
+    /// `ethereum.getCodeSize`.
     GetCodeSize,
+    /// `ethereum.externalCodeCopy`.
     ExternalCodeCopy,
+    /// `ethereum.getExternalCodeSize`.
     GetExternalCodeSize,
+    /// `ethereum.getBlockCoinbase`.
     GetBlockCoinbase,
+    /// `ethereum.getBlockDifficulty`.
     GetBlockDifficulty,
+    /// `ethereum.getBlockGasLimit`.
     GetBlockGasLimit,
+    /// `ethereum.getTxGasPrice`.
     GetTxGasPrice,
+    /// `ethereum.log`.
     Log,
+    /// `ethereum.getBlockNumber`.
     GetBlockNumber,
+    /// `ethereum.getBlockTimestamp`.
     GetBlockTimestamp,
+    /// `ethereum.getTxOrigin`.
     GetTxOrigin,
+    /// `ethereum.storageStore`.
     StorageStore,
+    /// `ethereum.storageLoad`.
     StorageLoad,
+    /// `ethereum.finish`.
     Finish,
+    /// `ethereum.revert`.
     Revert,
+    /// `ethereum.getReturnDataSize`.
     GetReturnDataSize,
+    /// `ethereum.returnDataCopy`.
     ReturnDataCopy,
+    /// `ethereum.call`.
     Call,
+    /// `ethereum.callCode`.
     CallCode,
+    /// `ethereum.callDelegate`.
     CallDelegate,
+    /// `ethereum.callStatic`.
     CallStatic,
+    /// `ethereum.create`.
     Create,
+    /// `ethereum.selfDestruct`.
     SelfDestruct,
     // ethereum, later revisions (section 3.3).
+    /// `ethereum.create2`.
     Create2,
+    /// `ethereum.getExternalCodeHash`.
     GetExternalCodeHash,
+    /// `ethereum.getChainId`.
     GetChainId,
+    /// `ethereum.getSelfBalance`.
     GetSelfBalance,
+    /// `ethereum.getBaseFee`.
     GetBaseFee,
     // debug (section 6).
+    /// `debug.print32`.
     Print32,
+    /// `debug.print64`.
     Print64,
+    /// `debug.printMem`.
     PrintMem,
+    /// `debug.printMemHex`.
     PrintMemHex,
+    /// `debug.printStorage`.
     PrintStorage,
+    /// `debug.printStorageHex`.
     PrintStorageHex,
     // bignum (section 5): executed by the engine.
+    /// `bignum.add256`.
     Add256,
+    /// `bignum.sub256`.
     Sub256,
+    /// `bignum.mul256`.
     Mul256,
+    /// `bignum.div256`.
     Div256,
+    /// `bignum.sdiv256`.
     Sdiv256,
+    /// `bignum.mod256`.
     Mod256,
+    /// `bignum.smod256`.
     Smod256,
+    /// `bignum.addmod256`.
     Addmod256,
+    /// `bignum.mulmod256`.
     Mulmod256,
+    /// `bignum.umulmod256`.
     Umulmod256,
+    /// `bignum.exp256`.
     Exp256,
+    /// `bignum.lt256`.
     Lt256,
+    /// `bignum.gt256`.
     Gt256,
+    /// `bignum.slt256`.
     Slt256,
+    /// `bignum.sgt256`.
     Sgt256,
+    /// `bignum.eq256`.
     Eq256,
+    /// `bignum.iszero256`.
     Iszero256,
+    /// `bignum.and256`.
     And256,
+    /// `bignum.or256`.
     Or256,
+    /// `bignum.xor256`.
     Xor256,
+    /// `bignum.not256`.
     Not256,
+    /// `bignum.shl256`.
     Shl256,
+    /// `bignum.shr256`.
     Shr256,
+    /// `bignum.sar256`.
     Sar256,
+    /// `bignum.byte256`.
     Byte256,
+    /// `bignum.signextend256`.
     Signextend256,
 }
 
