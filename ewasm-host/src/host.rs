@@ -169,6 +169,9 @@ pub struct Message {
     /// The caller.
     pub sender: Address,
     /// Call data (for CREATE: empty; the init code is the code).
+    ///
+    /// A CREATE/CREATE2 message the EEI *sends* through [`HostContext::call`] carries the
+    /// init code here (the EVMC convention); the host runs it as code with empty input.
     pub input: Vec<u8>,
     /// Value transferred, big-endian.
     pub value_be: Bytes32,
