@@ -8,8 +8,8 @@ use crate::host::{Address, Bytes32, CallKind, CallResult, Message, StatusCode};
 use crate::memory::{copy_gas, slice};
 use crate::outcome::HostExit;
 use crate::schedule::{
-    CALL_STIPEND, CALL_VALUE_GAS, COLD_ACCOUNT_EXTRA_GAS, CREATE2_HASH_GAS_PER_WORD,
-    MAX_CALL_DEPTH, NEW_ACCOUNT_GAS,
+    self, CALL_STIPEND, CALL_VALUE_GAS, COLD_ACCOUNT_EXTRA_GAS, CREATE2_HASH_GAS_PER_WORD,
+    INIT_CODE_GAS_PER_WORD, MAX_CALL_DEPTH, MAX_INIT_CODE_SIZE, NEW_ACCOUNT_GAS,
 };
 use crate::table::HostFn;
 
@@ -176,18 +176,35 @@ fn call_message(
     }
 }
 
-/// `create(i32 value, i32 data, i32 len, i32 res) -> i32`.
+/// `create(i32 value, i32 data, i32 len, i32 res) -> i32`: 32000 (+ EIP-3860 init-code
+/// gas from Shanghai).
 pub(crate) fn create(eei: &mut Eei<'_>, inv: &mut Invocation<'_>) -> HostResult {
     eei.charge_base(HostFn::Create, inv)?;
+    charge_init_code(eei, inv)?;
     create_any(eei, inv, None)
 }
 
 /// `create2(i32 value, i32 data, i32 len, i32 salt, i32 res) -> i32` (Constantinople):
-/// 32000 + 6·⌈len/32⌉; the salt is 32 raw bytes.
+/// 32000 + 6·⌈len/32⌉ (+ EIP-3860 init-code gas from Shanghai); the salt is 32 raw bytes.
 pub(crate) fn create2(eei: &mut Eei<'_>, inv: &mut Invocation<'_>) -> HostResult {
     eei.charge_base(HostFn::Create2, inv)?;
     inv.charge(copy_gas(inv.u32_arg(2), CREATE2_HASH_GAS_PER_WORD))?;
+    charge_init_code(eei, inv)?;
     create_any(eei, inv, Some(3))
+}
+
+/// EIP-3860 (Shanghai): init code longer than 49152 bytes ends the frame out of gas;
+/// otherwise 2 gas per started word.
+fn charge_init_code(eei: &Eei<'_>, inv: &mut Invocation<'_>) -> Result<(), HostExit> {
+    if !schedule::has_init_code_limit(eei.revision) {
+        return Ok(());
+    }
+    let len = inv.u32_arg(2);
+    if len > MAX_INIT_CODE_SIZE {
+        *inv.gas = 0;
+        return Err(HostExit::OutOfGas);
+    }
+    inv.charge(copy_gas(len, INIT_CODE_GAS_PER_WORD))
 }
 
 /// Section 3.2 after the base charge; `salt_arg` is the salt pointer's argument index for

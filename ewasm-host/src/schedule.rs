@@ -22,6 +22,10 @@ pub const CALL_STIPEND: i64 = 2300;
 pub const SSTORE_SET_EXTRA_GAS: u64 = 15000;
 /// `create2`: gas per started word of init code (hashing, EIP-1014).
 pub const CREATE2_HASH_GAS_PER_WORD: u64 = 6;
+/// EIP-3860 (Shanghai): gas per started word of init code for `create`/`create2`.
+pub const INIT_CODE_GAS_PER_WORD: u64 = 2;
+/// EIP-3860 (Shanghai): the longest init code (2 × the 24576-byte code limit).
+pub const MAX_INIT_CODE_SIZE: u32 = 49152;
 /// A frame at this depth or deeper cannot call or create.
 pub const MAX_CALL_DEPTH: i32 = 1024;
 /// EIP-2200 (Istanbul): `storageStore` needs more than this much gas left.
@@ -60,6 +64,11 @@ pub fn base_gas(func: HostFn, rev: Revision) -> u64 {
 /// Whether EIP-2929 warm/cold accounting applies.
 pub fn has_access_lists(rev: Revision) -> bool {
     rev >= Revision::Berlin
+}
+
+/// Whether EIP-3860 init-code metering and limit apply.
+pub fn has_init_code_limit(rev: Revision) -> bool {
+    rev >= Revision::Shanghai
 }
 
 /// How `storageStore` is charged in a revision.

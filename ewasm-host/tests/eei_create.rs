@@ -153,3 +153,35 @@ fn create2_charges_hashing_and_passes_the_raw_salt() {
     assert_eq!(msg.input.len(), 33);
     assert_eq!(fx.get(RES as usize, 20), &NEW);
 }
+
+#[test]
+fn shanghai_meters_and_limits_init_code() {
+    // 33 bytes: 32000 + 2 * 2 words (EIP-3860), child returns all its gas.
+    let mut fx = create_fx(0);
+    fx.rev = Revision::Shanghai;
+    assert_eq!(
+        fx.call(HostFn::Create, &[VALUE, DATA, 33, RES]),
+        Ok(Some(0))
+    );
+    assert_eq!(fx.used(), 32_000 + 4);
+    // create2 pays hashing and init-code words: 32000 + 6 * 2 + 2 * 2.
+    let mut fx = create_fx(0);
+    fx.rev = Revision::Shanghai;
+    assert_eq!(
+        fx.call(HostFn::Create2, &[VALUE, DATA, 33, SALT, RES]),
+        Ok(Some(0))
+    );
+    assert_eq!(fx.used(), 32_000 + 12 + 4);
+    // 49153 bytes is over the limit: out of gas before anything runs.
+    let mut fx = create_fx(0);
+    fx.rev = Revision::Shanghai;
+    let r = fx.call(HostFn::Create, &[VALUE, 0, 49_153, RES]);
+    assert_eq!(r, Err(HostExit::OutOfGas));
+    assert_eq!(fx.gas, 0);
+    assert!(fx.host.recorded.is_empty());
+    // London has no init-code charge.
+    let mut fx = create_fx(0);
+    fx.rev = Revision::London;
+    fx.call(HostFn::Create, &[VALUE, DATA, 33, RES]).unwrap();
+    assert_eq!(fx.used(), 32_000);
+}
