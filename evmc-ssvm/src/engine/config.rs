@@ -1,0 +1,50 @@
+//! Engine configuration: the deterministic resource limits and execution options.
+
+/// Default maximum number of nested Wasm call frames.
+pub const DEFAULT_MAX_CALL_DEPTH: u32 = 16 * 1024;
+/// Default value-stack capacity in 8-byte slots (locals, parameters and operands).
+pub const DEFAULT_MAX_VALUE_STACK: u32 = 1024 * 1024;
+/// Default maximum number of 64 KiB linear-memory pages (the Wasm 1.0 maximum).
+pub const DEFAULT_MAX_MEMORY_PAGES: u32 = 65536;
+/// Gas charged per requested page by `memory.grow` when metering is on.
+pub const GROW_GAS_PER_PAGE: i64 = 262_144;
+
+/// Limits and options for compiling and running modules. Exhausting a limit is a trap.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Config {
+    /// Maximum number of nested Wasm call frames; deeper calls trap with
+    /// [`Trap::CallStackExhausted`](super::Trap::CallStackExhausted).
+    pub max_call_depth: u32,
+    /// Value-stack capacity in slots; a call that would exceed it traps with
+    /// [`Trap::ValueStackExhausted`](super::Trap::ValueStackExhausted).
+    pub max_value_stack: u32,
+    /// Upper bound on linear-memory pages (initial sizes above it fail instantiation,
+    /// `memory.grow` beyond it returns -1). At most 65536.
+    pub max_memory_pages: u32,
+    /// Insert `ChargeGas` at every metered block entry (function entry, after
+    /// `block`/`loop`/`if`/`else`); running out traps with [`Trap::OutOfGas`](super::Trap::OutOfGas).
+    pub metering: bool,
+    /// Optional limit on executed loop iterations plus calls (counted at loop heads and
+    /// function entries); exceeding it traps with
+    /// [`Trap::StepLimitExceeded`](super::Trap::StepLimitExceeded). Compiled in only when `Some`.
+    pub step_limit: Option<u64>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            max_call_depth: DEFAULT_MAX_CALL_DEPTH,
+            max_value_stack: DEFAULT_MAX_VALUE_STACK,
+            max_memory_pages: DEFAULT_MAX_MEMORY_PAGES,
+            metering: false,
+            step_limit: None,
+        }
+    }
+}
+
+impl Config {
+    /// The effective page cap: `max_memory_pages` clamped to the Wasm 1.0 maximum.
+    pub fn page_cap(&self) -> u32 {
+        self.max_memory_pages.min(DEFAULT_MAX_MEMORY_PAGES)
+    }
+}

@@ -1,0 +1,390 @@
+//! `Module::compile`: one pass over the binary with wasmparser's `Validator`, collecting
+//! the module's entities and translating every function body as it is validated.
+
+use std::fmt;
+use std::sync::Arc;
+
+use wasmparser::{
+    ConstExpr as WpConstExpr, DataKind, ElementItems, ElementKind, ExternalKind,
+    FuncValidatorAllocations, Operator, Parser, Payload, TypeRef, ValidPayload, Validator,
+    WasmFeatures,
+};
+
+use super::config::Config;
+use super::isa::Instr;
+use super::translate::{translate_body, TranslateCtx};
+use super::types::{ExportType, ExternType, FuncType, GlobalType, ImportType, Limits, ValType};
+
+/// A module that failed decoding, validation or translation (cold path, rich message).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CompileError {
+    /// Byte offset in the module where the problem was found.
+    pub offset: usize,
+    /// Human-readable reason (wasmparser's message for decode/validation errors).
+    pub message: String,
+}
+
+impl fmt::Display for CompileError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} (at offset {})", self.message, self.offset)
+    }
+}
+
+impl std::error::Error for CompileError {}
+
+impl From<wasmparser::BinaryReaderError> for CompileError {
+    fn from(e: wasmparser::BinaryReaderError) -> Self {
+        CompileError {
+            offset: e.offset() as usize,
+            message: e.message().to_string(),
+        }
+    }
+}
+
+/// A constant initializer expression (Wasm 1.0 forms).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum ConstExpr {
+    /// A constant raw slot value.
+    Value(u64),
+    /// The value of (imported) global `n`.
+    GlobalGet(u32),
+}
+
+/// One translated function body.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct CompiledFunc {
+    /// Index of the first instruction in `ModuleInner::code`.
+    pub entry: u32,
+    /// Parameter count.
+    pub params: u32,
+    /// Declared (non-parameter) local count.
+    pub locals: u32,
+    /// Maximum operand-stack height reached in the body.
+    pub max_height: u32,
+}
+
+/// An active element segment.
+#[derive(Debug, Clone)]
+pub(crate) struct ElemSegment {
+    pub offset: ConstExpr,
+    pub funcs: Vec<u32>,
+}
+
+/// An active data segment.
+#[derive(Debug, Clone)]
+pub(crate) struct DataSegment {
+    pub offset: ConstExpr,
+    pub bytes: Vec<u8>,
+}
+
+/// Everything a compiled module holds; shared by all its instances.
+#[derive(Debug, Default)]
+pub(crate) struct ModuleInner {
+    pub types: Vec<FuncType>,
+    pub imports: Vec<ImportType>,
+    /// Type index of every function (imported first).
+    pub func_types: Vec<u32>,
+    pub num_imported_funcs: u32,
+    pub num_imported_globals: u32,
+    pub funcs: Vec<CompiledFunc>,
+    pub tables: Vec<Limits>,
+    pub memories: Vec<Limits>,
+    pub globals: Vec<(GlobalType, ConstExpr)>,
+    /// All global types (imported first).
+    pub global_types: Vec<GlobalType>,
+    pub table_limits: Vec<Limits>,
+    pub memory_limits: Vec<Limits>,
+    pub exports: Vec<(String, ExternalKind, u32)>,
+    pub start: Option<u32>,
+    pub elems: Vec<ElemSegment>,
+    pub datas: Vec<DataSegment>,
+    pub code: Vec<Instr>,
+    pub uses_floats: bool,
+}
+
+/// A validated, translated module, cheap to clone and instantiate many times.
+#[derive(Debug, Clone)]
+pub struct Module {
+    pub(crate) inner: Arc<ModuleInner>,
+}
+
+/// The wasmparser feature set: Wasm 1.0 (with mutable-global import/export) + sign-extension.
+pub fn features() -> WasmFeatures {
+    WasmFeatures::WASM1 | WasmFeatures::SIGN_EXTENSION
+}
+
+fn err(offset: usize, message: impl Into<String>) -> CompileError {
+    CompileError {
+        offset,
+        message: message.into(),
+    }
+}
+
+/// Converts a wasmparser value type; only the four Wasm 1.0 numeric types are supported.
+pub(crate) fn val_type(ty: wasmparser::ValType) -> Result<ValType, CompileError> {
+    match ty {
+        wasmparser::ValType::I32 => Ok(ValType::I32),
+        wasmparser::ValType::I64 => Ok(ValType::I64),
+        wasmparser::ValType::F32 => Ok(ValType::F32),
+        wasmparser::ValType::F64 => Ok(ValType::F64),
+        other => Err(err(0, format!("unsupported value type {other:?}"))),
+    }
+}
+
+fn func_type(ty: &wasmparser::FuncType) -> Result<FuncType, CompileError> {
+    let params = ty
+        .params()
+        .iter()
+        .map(|t| val_type(*t))
+        .collect::<Result<Vec<_>, _>>()?;
+    let results = ty
+        .results()
+        .iter()
+        .map(|t| val_type(*t))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(FuncType::new(&params, &results))
+}
+
+fn limits(initial: u64, maximum: Option<u64>) -> Result<Limits, CompileError> {
+    let conv = |v: u64| u32::try_from(v).map_err(|_| err(0, "limit out of range"));
+    Ok(Limits {
+        min: conv(initial)?,
+        max: maximum.map(conv).transpose()?,
+    })
+}
+
+fn global_type(ty: &wasmparser::GlobalType) -> Result<GlobalType, CompileError> {
+    Ok(GlobalType {
+        ty: val_type(ty.content_type)?,
+        mutable: ty.mutable,
+    })
+}
+
+fn const_expr(expr: &WpConstExpr<'_>) -> Result<ConstExpr, CompileError> {
+    let mut reader = expr.get_operators_reader();
+    let value = match reader.read()? {
+        Operator::I32Const { value } => ConstExpr::Value(u64::from(value as u32)),
+        Operator::I64Const { value } => ConstExpr::Value(value as u64),
+        Operator::F32Const { value } => ConstExpr::Value(u64::from(value.bits())),
+        Operator::F64Const { value } => ConstExpr::Value(value.bits()),
+        Operator::GlobalGet { global_index } => ConstExpr::GlobalGet(global_index),
+        other => {
+            return Err(err(
+                reader.original_position() as usize,
+                format!("unsupported constant {other:?}"),
+            ))
+        }
+    };
+    Ok(value)
+}
+
+impl Module {
+    /// Decodes, validates and translates `bytes` in one pass.
+    pub fn compile(bytes: &[u8], config: &Config) -> Result<Module, CompileError> {
+        let mut validator = Validator::new_with_features(features());
+        let mut m = ModuleInner::default();
+        let mut allocs = FuncValidatorAllocations::default();
+        let mut parser = Parser::new(0);
+        parser.set_features(features());
+        for payload in parser.parse_all(bytes) {
+            let payload = payload?;
+            match validator.payload(&payload)? {
+                ValidPayload::Func(func, body) => {
+                    let mut fv = func.into_validator(std::mem::take(&mut allocs));
+                    let ty_idx = m.func_types.get(fv.index() as usize).copied().unwrap_or(0);
+                    let ty = m.types.get(ty_idx as usize).cloned().unwrap_or_default();
+                    let ctx = TranslateCtx {
+                        config,
+                        types: &m.types,
+                        func_type: &ty,
+                    };
+                    let compiled =
+                        translate_body(&ctx, &mut fv, &body, &mut m.code, &mut m.uses_floats)?;
+                    m.funcs.push(compiled);
+                    allocs = fv.into_allocations();
+                }
+                ValidPayload::Parser(_) => return Err(err(0, "components are not supported")),
+                ValidPayload::Ok | ValidPayload::End(_) => {}
+            }
+            m.read_section(payload)?;
+        }
+        Ok(Module { inner: Arc::new(m) })
+    }
+
+    /// The module's imports in order, with their types.
+    pub fn imports(&self) -> &[ImportType] {
+        &self.inner.imports
+    }
+
+    /// The module's exports in order, with their types.
+    pub fn exports(&self) -> Vec<ExportType> {
+        let m = &self.inner;
+        m.exports
+            .iter()
+            .filter_map(|(name, kind, index)| {
+                let ty = m.extern_type(*kind, *index)?;
+                Some(ExportType {
+                    name: name.clone(),
+                    ty,
+                })
+            })
+            .collect()
+    }
+
+    /// Whether the module declares a start function.
+    pub fn has_start(&self) -> bool {
+        self.inner.start.is_some()
+    }
+
+    /// Number of memories defined (not imported) by the module.
+    pub fn defined_memory_count(&self) -> usize {
+        self.inner.memories.len()
+    }
+
+    /// Number of imported memories.
+    pub fn imported_memory_count(&self) -> usize {
+        self.inner.memory_limits.len() - self.inner.memories.len()
+    }
+
+    /// Whether any float instruction occurs in any function body.
+    pub fn uses_floats(&self) -> bool {
+        self.inner.uses_floats
+    }
+
+    /// Number of compiled instructions (all bodies).
+    pub fn code_len(&self) -> usize {
+        self.inner.code.len()
+    }
+}
+
+impl ModuleInner {
+    fn extern_type(&self, kind: ExternalKind, index: u32) -> Option<ExternType> {
+        let i = index as usize;
+        Some(match kind {
+            ExternalKind::Func => {
+                let ty = self.func_types.get(i)?;
+                ExternType::Func(self.types.get(*ty as usize)?.clone())
+            }
+            ExternalKind::Table => ExternType::Table(*self.table_limits.get(i)?),
+            ExternalKind::Memory => ExternType::Memory(*self.memory_limits.get(i)?),
+            ExternalKind::Global => ExternType::Global(*self.global_types.get(i)?),
+            _ => return None,
+        })
+    }
+
+    fn read_section(&mut self, payload: Payload<'_>) -> Result<(), CompileError> {
+        match payload {
+            Payload::TypeSection(reader) => {
+                for ty in reader.into_iter_err_on_gc_types() {
+                    self.types.push(func_type(&ty?)?);
+                }
+            }
+            Payload::ImportSection(reader) => {
+                for import in reader.into_imports() {
+                    let import = import?;
+                    let ty = match import.ty {
+                        TypeRef::Func(idx) | TypeRef::FuncExact(idx) => {
+                            self.func_types.push(idx);
+                            self.num_imported_funcs += 1;
+                            ExternType::Func(
+                                self.types.get(idx as usize).cloned().unwrap_or_default(),
+                            )
+                        }
+                        TypeRef::Table(t) => {
+                            let l = limits(t.initial, t.maximum)?;
+                            self.table_limits.push(l);
+                            ExternType::Table(l)
+                        }
+                        TypeRef::Memory(t) => {
+                            let l = limits(t.initial, t.maximum)?;
+                            self.memory_limits.push(l);
+                            ExternType::Memory(l)
+                        }
+                        TypeRef::Global(g) => {
+                            let g = global_type(&g)?;
+                            self.global_types.push(g);
+                            self.num_imported_globals += 1;
+                            ExternType::Global(g)
+                        }
+                        TypeRef::Tag(_) => return Err(err(0, "tags are not supported")),
+                    };
+                    self.imports.push(ImportType {
+                        module: import.module.to_string(),
+                        name: import.name.to_string(),
+                        ty,
+                    });
+                }
+            }
+            Payload::FunctionSection(reader) => {
+                for ty in reader {
+                    self.func_types.push(ty?);
+                }
+            }
+            Payload::TableSection(reader) => {
+                for table in reader {
+                    let t = table?.ty;
+                    let l = limits(t.initial, t.maximum)?;
+                    self.tables.push(l);
+                    self.table_limits.push(l);
+                }
+            }
+            Payload::MemorySection(reader) => {
+                for mem in reader {
+                    let t = mem?;
+                    let l = limits(t.initial, t.maximum)?;
+                    self.memories.push(l);
+                    self.memory_limits.push(l);
+                }
+            }
+            Payload::GlobalSection(reader) => {
+                for global in reader {
+                    let g = global?;
+                    let ty = global_type(&g.ty)?;
+                    self.global_types.push(ty);
+                    self.globals.push((ty, const_expr(&g.init_expr)?));
+                }
+            }
+            Payload::ExportSection(reader) => {
+                for export in reader {
+                    let e = export?;
+                    self.exports.push((e.name.to_string(), e.kind, e.index));
+                }
+            }
+            Payload::StartSection { func, .. } => self.start = Some(func),
+            Payload::ElementSection(reader) => {
+                for elem in reader {
+                    self.read_elem(elem?)?;
+                }
+            }
+            Payload::DataSection(reader) => {
+                for data in reader {
+                    let d = data?;
+                    if let DataKind::Active { offset_expr, .. } = d.kind {
+                        let offset = const_expr(&offset_expr)?;
+                        self.datas.push(DataSegment {
+                            offset,
+                            bytes: d.data.to_vec(),
+                        });
+                    }
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    }
+
+    fn read_elem(&mut self, elem: wasmparser::Element<'_>) -> Result<(), CompileError> {
+        let ElementKind::Active { offset_expr, .. } = elem.kind else {
+            return Ok(());
+        };
+        let offset = const_expr(&offset_expr)?;
+        let funcs = match elem.items {
+            ElementItems::Functions(reader) => reader.into_iter().collect::<Result<Vec<_>, _>>()?,
+            ElementItems::Expressions(..) => {
+                return Err(err(0, "element expressions are not supported"))
+            }
+        };
+        self.elems.push(ElemSegment { offset, funcs });
+        Ok(())
+    }
+}

