@@ -21,3 +21,6 @@ pub use module::{CompileError, Module};
 pub use store::{Extern, InstanceId, InstantiateError, InvokeError, SegmentInit, Store};
 pub use trap::Trap;
 pub use types::{ExportType, ExternType, FuncType, GlobalType, ImportType, Limits, ValType, Value};
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,294 @@
+//! Engine-level tests: resource limits, metering charges, host calls and module accessors.
+
+use super::*;
+
+fn compile(wat: &str, config: &Config) -> Module {
+    let bytes = wat::parse_str(wat).unwrap_or_else(|e| panic!("bad wat: {e}"));
+    Module::compile(&bytes, config).unwrap_or_else(|e| panic!("compile: {e}"))
+}
+
+fn instance(wat: &str, config: Config) -> (Store, InstanceId) {
+    let module = compile(wat, &config);
+    let mut store = Store::new(config);
+    let id = store
+        .instantiate(&module, &[], &mut NoHost)
+        .unwrap_or_else(|e| panic!("instantiate: {e}"));
+    (store, id)
+}
+
+fn invoke(
+    store: &mut Store,
+    id: InstanceId,
+    name: &str,
+    args: &[Value],
+) -> Result<Vec<Value>, InvokeError> {
+    store.invoke(&mut NoHost, id, name, args)
+}
+
+#[test]
+fn unbounded_recursion_traps_with_call_stack_exhausted() {
+    let wat = r#"(module (func (export "f") (call 0)))"#;
+    let config = Config {
+        max_call_depth: 1000,
+        ..Config::default()
+    };
+    let (mut store, id) = instance(wat, config);
+    assert_eq!(
+        invoke(&mut store, id, "f", &[]),
+        Err(InvokeError::Trap(Trap::CallStackExhausted))
+    );
+    // The default depth (16384 frames) is reached without touching the Rust stack.
+    let (mut store, id) = instance(wat, Config::default());
+    assert_eq!(
+        invoke(&mut store, id, "f", &[]),
+        Err(InvokeError::Trap(Trap::CallStackExhausted))
+    );
+}
+
+#[test]
+fn deep_frames_exhaust_the_value_stack() {
+    // 200 i64 locals per frame * 16384 frames > 1M slots.
+    let wat = r#"(module (func (export "f") (local i64 i64 i64 i64 i64 i64 i64 i64 i64 i64
+        i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64
+        i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64
+        i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64
+        i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64 i64)
+        (call 0)))"#;
+    let (mut store, id) = instance(wat, Config::default());
+    assert_eq!(
+        invoke(&mut store, id, "f", &[]),
+        Err(InvokeError::Trap(Trap::ValueStackExhausted))
+    );
+}
+
+#[test]
+fn infinite_loop_hits_the_step_limit() {
+    let wat = r#"(module (func (export "f") (loop (br 0))))"#;
+    let config = Config {
+        step_limit: Some(10_000),
+        ..Config::default()
+    };
+    let (mut store, id) = instance(wat, config);
+    assert_eq!(
+        invoke(&mut store, id, "f", &[]),
+        Err(InvokeError::Trap(Trap::StepLimitExceeded))
+    );
+}
+
+#[test]
+fn infinite_loop_runs_out_of_gas_under_metering() {
+    let wat = r#"(module (func (export "f") (loop (br 0))))"#;
+    let config = Config {
+        metering: true,
+        ..Config::default()
+    };
+    let (mut store, id) = instance(wat, config);
+    store.set_gas(1000);
+    assert_eq!(
+        invoke(&mut store, id, "f", &[]),
+        Err(InvokeError::Trap(Trap::OutOfGas))
+    );
+}
+
+#[test]
+fn metering_charges_per_block_entry() {
+    // Loop body block: 1 + local.get + i32.const + i32.sub + local.tee + br_if = 6 per iteration.
+    let wat = r#"(module (func (export "f") (param i32) (result i32)
+        i32.const 7 drop
+        (loop (br_if 0 (local.tee 0 (i32.sub (local.get 0) (i32.const 1)))))
+        local.get 0))"#;
+    let config = Config {
+        metering: true,
+        ..Config::default()
+    };
+    let (mut store, id) = instance(wat, config);
+    store.set_gas(1_000);
+    assert_eq!(
+        invoke(&mut store, id, "f", &[Value::I32(3)]),
+        Ok(vec![Value::I32(0)])
+    );
+    // Function block: 1 + i32.const + drop + loop + local.get = 5; loop body: 6 x 3 iterations.
+    assert_eq!(1_000 - store.gas(), 5 + 6 * 3);
+}
+
+#[test]
+fn memory_grow_stops_at_the_page_cap() {
+    let wat = r#"(module (memory 1) (func (export "grow") (param i32) (result i32) (memory.grow (local.get 0))))"#;
+    let config = Config {
+        max_memory_pages: 4,
+        ..Config::default()
+    };
+    let (mut store, id) = instance(wat, config);
+    assert_eq!(
+        invoke(&mut store, id, "grow", &[Value::I32(3)]),
+        Ok(vec![Value::I32(1)])
+    );
+    assert_eq!(
+        invoke(&mut store, id, "grow", &[Value::I32(1)]),
+        Ok(vec![Value::I32(-1)])
+    );
+    assert_eq!(
+        invoke(&mut store, id, "grow", &[Value::I32(0)]),
+        Ok(vec![Value::I32(4)])
+    );
+}
+
+#[test]
+fn memory_grow_is_charged_per_page_when_metered() {
+    let wat =
+        r#"(module (memory 0) (func (export "grow") (result i32) (memory.grow (i32.const 2))))"#;
+    let config = Config {
+        metering: true,
+        ..Config::default()
+    };
+    let (mut store, id) = instance(wat, config);
+    store.set_gas(1_000_000);
+    assert_eq!(invoke(&mut store, id, "grow", &[]), Ok(vec![Value::I32(0)]));
+    // Block cost 1 + i32.const + memory.grow = 3, plus 2 * 262144.
+    assert_eq!(1_000_000 - store.gas(), 3 + 2 * 262_144);
+    store.set_gas(100);
+    assert_eq!(
+        invoke(&mut store, id, "grow", &[]),
+        Err(InvokeError::Trap(Trap::OutOfGas))
+    );
+}
+
+#[test]
+fn initial_memory_above_the_cap_fails_instantiation() {
+    let config = Config {
+        max_memory_pages: 2,
+        ..Config::default()
+    };
+    let module = compile("(module (memory 3))", &config);
+    let mut store = Store::new(config);
+    assert_eq!(
+        store.instantiate(&module, &[], &mut NoHost),
+        Err(InstantiateError::MemoryTooLarge)
+    );
+}
+
+/// A host that adds its arguments, writes the sum to memory[0..4] and charges 5 gas.
+struct AddHost;
+
+impl Host for AddHost {
+    fn call(
+        &mut self,
+        func: HostFuncId,
+        ctx: HostCallContext<'_>,
+        args: &[u64],
+        results: &mut [u64],
+    ) -> Result<(), Trap> {
+        if func.0 == 9 {
+            return Err(Trap::Host(42));
+        }
+        *ctx.gas -= 5;
+        let sum = (args[0] as u32).wrapping_add(args[1] as u32);
+        ctx.memory
+            .get_mut(0..4)
+            .ok_or(Trap::MemoryOutOfBounds)?
+            .copy_from_slice(&sum.to_le_bytes());
+        results[0] = u64::from(sum);
+        Ok(())
+    }
+}
+
+#[test]
+fn host_functions_see_memory_and_gas_and_can_exit() {
+    let wat = r#"(module
+        (import "env" "add" (func $add (param i32 i32) (result i32)))
+        (import "env" "exit" (func $exit))
+        (memory (export "memory") 1)
+        (func (export "f") (result i32) (drop (call $add (i32.const 40) (i32.const 2))) (i32.load (i32.const 0)))
+        (func (export "g") (call $exit)))"#;
+    let config = Config::default();
+    let module = compile(wat, &config);
+    let imports = module.imports().to_vec();
+    assert_eq!(imports.len(), 2);
+    assert_eq!(
+        imports[0].ty,
+        ExternType::Func(FuncType::new(
+            &[ValType::I32, ValType::I32],
+            &[ValType::I32]
+        ))
+    );
+    let mut store = Store::new(config);
+    let add = store.alloc_host_func(
+        &FuncType::new(&[ValType::I32, ValType::I32], &[ValType::I32]),
+        HostFuncId(1),
+    );
+    let exit = store.alloc_host_func(&FuncType::default(), HostFuncId(9));
+    let id = store
+        .instantiate(&module, &[add, exit], &mut AddHost)
+        .unwrap_or_else(|e| panic!("{e}"));
+    store.set_gas(100);
+    assert_eq!(
+        store.invoke(&mut AddHost, id, "f", &[]),
+        Ok(vec![Value::I32(42)])
+    );
+    assert_eq!(store.gas(), 95);
+    assert_eq!(
+        store.invoke(&mut AddHost, id, "g", &[]),
+        Err(InvokeError::Trap(Trap::Host(42)))
+    );
+}
+
+#[test]
+fn incompatible_import_is_rejected() {
+    let config = Config::default();
+    let module = compile(r#"(module (import "env" "f" (func (param i64))))"#, &config);
+    let mut store = Store::new(config);
+    let f = store.alloc_host_func(&FuncType::new(&[ValType::I32], &[]), HostFuncId(0));
+    assert!(matches!(
+        store.instantiate(&module, &[f], &mut NoHost),
+        Err(InstantiateError::IncompatibleImport { .. })
+    ));
+}
+
+#[test]
+fn module_accessors_for_the_code_gate() {
+    let config = Config::default();
+    let ints = compile(
+        r#"(module (memory (export "memory") 1) (func (export "main")))"#,
+        &config,
+    );
+    assert!(!ints.uses_floats());
+    assert!(!ints.has_start());
+    assert_eq!(ints.defined_memory_count(), 1);
+    assert_eq!(ints.imported_memory_count(), 0);
+    let exports = ints.exports();
+    assert_eq!(exports[1].name, "main");
+    assert_eq!(exports[1].ty, ExternType::Func(FuncType::default()));
+    let floats = compile(
+        r#"(module (func $s (drop (f32.const 1))) (start $s))"#,
+        &config,
+    );
+    assert!(floats.uses_floats());
+    assert!(floats.has_start());
+    // A reinterpret alone also counts as a float instruction.
+    let reinterpret = compile(
+        r#"(module (func (param i32) (drop (f32.reinterpret_i32 (local.get 0)))))"#,
+        &config,
+    );
+    assert!(reinterpret.uses_floats());
+}
+
+#[test]
+fn invalid_modules_are_compile_errors() {
+    let config = Config::default();
+    let bytes = wat::parse_str(r#"(module (func (result i32) (i64.const 1)))"#).unwrap_or_default();
+    assert!(Module::compile(&bytes, &config).is_err());
+    assert!(Module::compile(b"\0asm\x02\0\0\0", &config).is_err());
+    // Bulk memory is outside Wasm 1.0 + sign-ext + mutable-global.
+    let bulk = wat::parse_str(
+        r#"(module (memory 1) (func (memory.fill (i32.const 0) (i32.const 0) (i32.const 0))))"#,
+    );
+    assert!(Module::compile(&bulk.unwrap_or_default(), &config).is_err());
+}
+
+#[test]
+fn nan_results_are_canonical_at_run_time() {
+    let wat = r#"(module (func (export "f") (param f32) (result f32) (f32.add (local.get 0) (f32.const 1))))"#;
+    let (mut store, id) = instance(wat, Config::default());
+    let out = invoke(&mut store, id, "f", &[Value::F32(0xffa0_0001)]);
+    assert_eq!(out, Ok(vec![Value::F32(0x7fc0_0000)]));
+}
