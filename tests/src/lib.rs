@@ -1,2 +1,10 @@
 //! Test support for SSVM: hosts, runners and shared helpers used by the integration tests and tools.
+pub mod evmc_loader;
+pub mod host;
+pub mod host_abi;
+pub mod rlp;
+pub mod state;
+pub mod statetest;
+pub mod transaction;
+pub mod trie;
 pub mod wast;

@@ -1,0 +1,386 @@
+//! Loading an EVMC VM library with dlopen like a real client: create the instance, check
+//! the ABI, set options, execute, copy and release results, destroy. The safe wrapper is [`Vm`].
+
+use evmc_sys::{
+    evmc_host_context, evmc_host_interface, evmc_message, evmc_result, evmc_revision,
+    evmc_set_option_result, evmc_status_code, evmc_vm, EVMC_ABI_VERSION,
+};
+use std::ffi::{CStr, CString};
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::ptr::NonNull;
+
+/// Environment variable that overrides the default library path.
+pub const LIBRARY_ENV: &str = "SSVM_LIB";
+
+/// How to build the library, quoted in error messages.
+pub const BUILD_HINT: &str =
+    "build it with `cargo build --release -p evmc-ssvm` (or pass --vm PATH / set SSVM_LIB)";
+
+/// The library path used when none is given: `$SSVM_LIB`, else
+/// `<workspace>/target/release/libssvm.so`.
+pub fn default_library_path() -> PathBuf {
+    match std::env::var_os(LIBRARY_ENV) {
+        Some(path) if !path.is_empty() => PathBuf::from(path),
+        _ => PathBuf::from(concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/../target/release/libssvm.so"
+        )),
+    }
+}
+
+/// Why a library could not be loaded.
+#[derive(Debug)]
+pub enum LoadError {
+    /// No file at the path.
+    Missing(PathBuf),
+    /// dlopen failed.
+    Open(PathBuf, String),
+    /// Neither `evmc_create_ssvm` nor `evmc_create` is exported.
+    NoCreateFunction(PathBuf),
+    /// The create function returned null.
+    CreateFailed(PathBuf),
+    /// The instance reports another EVMC ABI version.
+    AbiMismatch {
+        /// Library path.
+        path: PathBuf,
+        /// ABI version the library reported.
+        found: i32,
+    },
+}
+
+impl fmt::Display for LoadError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            LoadError::Missing(p) => {
+                write!(f, "VM library not found at {}: {BUILD_HINT}", p.display())
+            }
+            LoadError::Open(p, e) => write!(f, "cannot load VM library {}: {e}", p.display()),
+            LoadError::NoCreateFunction(p) => write!(
+                f,
+                "{} exports neither evmc_create_ssvm nor evmc_create",
+                p.display()
+            ),
+            LoadError::CreateFailed(p) => {
+                write!(f, "{}: the EVMC create function returned null", p.display())
+            }
+            LoadError::AbiMismatch { path, found } => write!(
+                f,
+                "{}: EVMC ABI version {found}, this host needs {}",
+                path.display(),
+                EVMC_ABI_VERSION as i32
+            ),
+        }
+    }
+}
+
+impl std::error::Error for LoadError {}
+
+/// Why `set_option` failed.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum OptionError {
+    /// The VM does not know the option name.
+    InvalidName(String),
+    /// The VM rejected the value.
+    InvalidValue(String, String),
+    /// The name or value contains a NUL byte, or the VM has no `set_option`.
+    Unsupported(String),
+}
+
+impl fmt::Display for OptionError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            OptionError::InvalidName(n) => write!(f, "unknown VM option `{n}`"),
+            OptionError::InvalidValue(n, v) => write!(f, "invalid value `{v}` for VM option `{n}`"),
+            OptionError::Unsupported(n) => write!(f, "VM option `{n}` cannot be set"),
+        }
+    }
+}
+
+impl std::error::Error for OptionError {}
+
+/// An execution result with the output copied out and the VM's buffer released.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct ExecutionResult {
+    /// Status code.
+    pub status: evmc_status_code,
+    /// Gas left.
+    pub gas_left: i64,
+    /// Output (return or revert data; deployed code for CREATE).
+    pub output: Vec<u8>,
+    /// Address of the created account (CREATE results of hosts).
+    pub create_address: [u8; 20],
+}
+
+impl ExecutionResult {
+    /// A result without output.
+    pub fn new(status: evmc_status_code, gas_left: i64) -> Self {
+        ExecutionResult {
+            status,
+            gas_left,
+            output: Vec::new(),
+            create_address: [0; 20],
+        }
+    }
+
+    /// Copies an `evmc_result` and calls its `release`.
+    ///
+    /// # Safety
+    /// `result` must be a valid EVMC result whose output buffer (if any) is readable and
+    /// that has not been released yet.
+    pub unsafe fn take(result: evmc_result) -> Self {
+        let output = if result.output_data.is_null() || result.output_size == 0 {
+            Vec::new()
+        } else {
+            // SAFETY: the caller guarantees the buffer holds `output_size` readable bytes.
+            unsafe { std::slice::from_raw_parts(result.output_data, result.output_size) }.to_vec()
+        };
+        if let Some(release) = result.release {
+            // SAFETY: released exactly once, after the copy; the caller owns `result`.
+            unsafe { release(&result) };
+        }
+        ExecutionResult {
+            status: result.status_code,
+            gas_left: result.gas_left,
+            output,
+            create_address: result.create_address.bytes,
+        }
+    }
+}
+
+/// A loaded EVMC VM instance; destroyed on drop before the library is unloaded.
+pub struct Vm {
+    instance: NonNull<evmc_vm>,
+    path: PathBuf,
+    // Declared last so it is dropped after `destroy` ran in `Drop`.
+    _library: libloading::Library,
+}
+
+impl fmt::Debug for Vm {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Vm")
+            .field("path", &self.path)
+            .field("name", &self.name())
+            .finish()
+    }
+}
+
+type CreateFn = unsafe extern "C" fn() -> *mut evmc_vm;
+
+impl Vm {
+    /// Loads the library at `path`, creates an instance and checks its ABI version.
+    pub fn load(path: &Path) -> Result<Vm, LoadError> {
+        if !path.is_file() {
+            return Err(LoadError::Missing(path.to_path_buf()));
+        }
+        // SAFETY: loading a library runs its initialisers; an EVMC VM library is meant to be
+        // loaded this way and has no initialisers with preconditions.
+        let library = unsafe { libloading::Library::new(path) }
+            .map_err(|e| LoadError::Open(path.to_path_buf(), e.to_string()))?;
+        let create = [&b"evmc_create_ssvm\0"[..], &b"evmc_create\0"[..]]
+            .into_iter()
+            .find_map(|name| {
+                // SAFETY: the EVMC create functions have exactly the signature `CreateFn`.
+                unsafe { library.get::<CreateFn>(name) }
+                    .ok()
+                    .map(|sym| *sym)
+            })
+            .ok_or_else(|| LoadError::NoCreateFunction(path.to_path_buf()))?;
+        // SAFETY: `create` is the library's EVMC create function and takes no arguments.
+        let raw = unsafe { create() };
+        let instance =
+            NonNull::new(raw).ok_or_else(|| LoadError::CreateFailed(path.to_path_buf()))?;
+        // SAFETY: a non-null instance returned by create points to a valid `evmc_vm`.
+        let abi = unsafe { instance.as_ref() }.abi_version;
+        let vm = Vm {
+            instance,
+            path: path.to_path_buf(),
+            _library: library,
+        };
+        if abi != EVMC_ABI_VERSION as i32 {
+            // `vm` is dropped here: destroying an instance is fine whatever its ABI, as
+            // `abi_version` and `destroy` come first in every EVMC ABI's layout.
+            return Err(LoadError::AbiMismatch {
+                path: path.to_path_buf(),
+                found: abi,
+            });
+        }
+        Ok(vm)
+    }
+
+    fn raw(&self) -> &evmc_vm {
+        // SAFETY: `instance` stays valid until `Drop`.
+        unsafe { self.instance.as_ref() }
+    }
+
+    /// Path the library was loaded from.
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    /// The VM's name.
+    pub fn name(&self) -> String {
+        c_str_or_empty(self.raw().name)
+    }
+
+    /// The VM's version.
+    pub fn version(&self) -> String {
+        c_str_or_empty(self.raw().version)
+    }
+
+    /// The capability flags (`evmc_capabilities` bits).
+    pub fn capabilities(&self) -> u32 {
+        match self.raw().get_capabilities {
+            // SAFETY: the instance is valid and the function belongs to it.
+            Some(get) => unsafe { get(self.instance.as_ptr()) },
+            None => 0,
+        }
+    }
+
+    /// Sets one VM option.
+    pub fn set_option(&self, name: &str, value: &str) -> Result<(), OptionError> {
+        let unsupported = || OptionError::Unsupported(name.to_string());
+        let set = self.raw().set_option.ok_or_else(unsupported)?;
+        let c_name = CString::new(name).map_err(|_| unsupported())?;
+        let c_value = CString::new(value).map_err(|_| unsupported())?;
+        // SAFETY: valid instance and NUL-terminated strings that outlive the call.
+        let result = unsafe { set(self.instance.as_ptr(), c_name.as_ptr(), c_value.as_ptr()) };
+        match result {
+            evmc_set_option_result::EVMC_SET_OPTION_SUCCESS => Ok(()),
+            evmc_set_option_result::EVMC_SET_OPTION_INVALID_NAME => {
+                Err(OptionError::InvalidName(name.into()))
+            }
+            evmc_set_option_result::EVMC_SET_OPTION_INVALID_VALUE => {
+                Err(OptionError::InvalidValue(name.into(), value.into()))
+            }
+        }
+    }
+
+    /// Executes `code` for `msg`, copies the result and releases the VM's buffer.
+    ///
+    /// # Safety
+    /// `host` and `context` must form a valid EVMC host for the duration of the call (the
+    /// VM calls back into them, possibly re-entering this `Vm`), and `msg.input_data` must
+    /// point to `msg.input_size` readable bytes (or be null with size 0).
+    pub unsafe fn execute(
+        &self,
+        host: &evmc_host_interface,
+        context: *mut evmc_host_context,
+        revision: evmc_revision,
+        msg: &evmc_message,
+        code: &[u8],
+    ) -> ExecutionResult {
+        let Some(execute) = self.raw().execute else {
+            return ExecutionResult::new(evmc_status_code::EVMC_INTERNAL_ERROR, 0);
+        };
+        let code_ptr = if code.is_empty() {
+            std::ptr::null()
+        } else {
+            code.as_ptr()
+        };
+        // SAFETY: valid instance; host, context and msg per this function's contract; the
+        // code slice outlives the call.
+        let result = unsafe {
+            execute(
+                self.instance.as_ptr(),
+                host,
+                context,
+                revision,
+                msg,
+                code_ptr,
+                code.len(),
+            )
+        };
+        // SAFETY: a fresh result from `execute`, released once by `take`.
+        unsafe { ExecutionResult::take(result) }
+    }
+}
+
+impl Drop for Vm {
+    fn drop(&mut self) {
+        if let Some(destroy) = self.raw().destroy {
+            // SAFETY: the instance is valid and destroyed exactly once; the library is
+            // still loaded because `_library` is dropped after this.
+            unsafe { destroy(self.instance.as_ptr()) };
+        }
+    }
+}
+
+fn c_str_or_empty(ptr: *const std::os::raw::c_char) -> String {
+    if ptr.is_null() {
+        return String::new();
+    }
+    // SAFETY: EVMC names and versions are NUL-terminated static strings.
+    unsafe { CStr::from_ptr(ptr) }
+        .to_string_lossy()
+        .into_owned()
+}
+
+/// Splits `path,k=v,k2=v2` (the `--vm` syntax of EVMC clients) into the path and options.
+pub fn parse_vm_spec(spec: &str) -> Result<(PathBuf, Vec<(String, String)>), String> {
+    let mut parts = spec.split(',');
+    let path = parts.next().unwrap_or_default();
+    let options = parts.map(parse_option).collect::<Result<Vec<_>, _>>()?;
+    Ok((PathBuf::from(path), options))
+}
+
+/// Parses one `K=V` option.
+pub fn parse_option(text: &str) -> Result<(String, String), String> {
+    match text.split_once('=') {
+        Some((k, v)) if !k.is_empty() => Ok((k.to_string(), v.to_string())),
+        _ => Err(format!("option `{text}` is not of the form K=V")),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn vm_spec_splits_path_and_options() {
+        let (path, options) = parse_vm_spec("./libssvm.so,metering=true,debug=false").unwrap();
+        assert_eq!(path, PathBuf::from("./libssvm.so"));
+        assert_eq!(
+            options,
+            vec![
+                ("metering".into(), "true".into()),
+                ("debug".into(), "false".into())
+            ]
+        );
+        assert!(parse_vm_spec("x.so,novalue").is_err());
+        assert!(parse_option("=v").is_err());
+        assert_eq!(parse_option("a=b=c").unwrap(), ("a".into(), "b=c".into()));
+    }
+
+    #[test]
+    fn missing_library_names_path_and_build_command() {
+        let err = Vm::load(Path::new("/nonexistent/libssvm.so")).unwrap_err();
+        let text = err.to_string();
+        assert!(text.contains("/nonexistent/libssvm.so"), "{text}");
+        assert!(
+            text.contains("cargo build --release -p evmc-ssvm"),
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn non_library_file_fails_to_open() {
+        let path = std::env::temp_dir().join(format!("ssvm-not-a-lib-{}.so", std::process::id()));
+        std::fs::write(&path, b"not an ELF file").unwrap();
+        let err = Vm::load(&path).unwrap_err();
+        let _ = std::fs::remove_file(&path);
+        assert!(matches!(err, LoadError::Open(..)), "{err}");
+    }
+
+    #[test]
+    fn default_path_points_into_workspace_target() {
+        if std::env::var_os(LIBRARY_ENV).is_none() {
+            let path = default_library_path();
+            assert!(
+                path.ends_with("target/release/libssvm.so"),
+                "{}",
+                path.display()
+            );
+        }
+    }
+}

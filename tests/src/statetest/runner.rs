@@ -1,0 +1,344 @@
+//! Running state tests: one fresh host per post entry, the transaction of its indexes, then
+//! the post-state root and logs hash compared with the expectation; one line per case,
+//! progress counters, a diff on root mismatches and a closing summary.
+
+use super::diff::explain_root_mismatch;
+use super::loader::{collect_files, load_file, PostEntry, StateTest};
+use crate::evmc_loader::Vm;
+use crate::host::{Host, TxEnv};
+use crate::state::{Bytes32, WorldState};
+use crate::transaction::{execute, InvalidTx, Transaction};
+use ethnum::U256;
+use evmc_sys::{evmc_revision, evmc_status_code};
+use regex::Regex;
+use std::io::Write;
+use std::path::PathBuf;
+
+/// Fork names of the test format and their EVMC revisions (single source of truth).
+pub const FORKS: &[(&str, evmc_revision)] = &[
+    ("Frontier", evmc_revision::EVMC_FRONTIER),
+    ("Homestead", evmc_revision::EVMC_HOMESTEAD),
+    ("EIP150", evmc_revision::EVMC_TANGERINE_WHISTLE),
+    ("EIP158", evmc_revision::EVMC_SPURIOUS_DRAGON),
+    ("Byzantium", evmc_revision::EVMC_BYZANTIUM),
+    ("Constantinople", evmc_revision::EVMC_CONSTANTINOPLE),
+    ("ConstantinopleFix", evmc_revision::EVMC_PETERSBURG),
+    ("Petersburg", evmc_revision::EVMC_PETERSBURG),
+    ("Istanbul", evmc_revision::EVMC_ISTANBUL),
+    ("Berlin", evmc_revision::EVMC_BERLIN),
+    ("London", evmc_revision::EVMC_LONDON),
+    ("Shanghai", evmc_revision::EVMC_SHANGHAI),
+];
+
+/// The only fork whose transaction rules this host implements.
+pub const HOST_FORK: evmc_revision = evmc_revision::EVMC_BYZANTIUM;
+
+/// The revision of a fork name.
+pub fn fork_revision(name: &str) -> Option<evmc_revision> {
+    FORKS.iter().find(|(n, _)| *n == name).map(|(_, r)| *r)
+}
+
+/// Runner options.
+#[derive(Clone, Debug, Default)]
+pub struct RunOptions {
+    /// Only tests whose name matches.
+    pub filter: Option<Regex>,
+    /// Print host frames and ask the VM for its EEI trace (`trace=true`).
+    pub trace: bool,
+}
+
+/// A difference from the expectation.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Mismatch {
+    /// Post-state root.
+    Root {
+        /// Computed.
+        got: Bytes32,
+        /// Expected.
+        want: Bytes32,
+    },
+    /// Logs hash.
+    Logs {
+        /// Computed.
+        got: Bytes32,
+        /// Expected.
+        want: Bytes32,
+    },
+}
+
+/// The verdict on one post entry.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Verdict {
+    /// Root and logs match.
+    Pass,
+    /// At least one mismatch.
+    Fail(Vec<Mismatch>),
+    /// Not run, with the reason.
+    Skip(String),
+}
+
+/// Result of one post entry.
+#[derive(Clone, Debug)]
+pub struct CaseResult {
+    /// `name Fork[i] dD gG vV`.
+    pub label: String,
+    /// Verdict.
+    pub verdict: Verdict,
+    /// Top-level status, or why the transaction was invalid.
+    pub outcome: Result<(evmc_status_code, u64), InvalidTx>,
+    /// The post state (finalised).
+    pub post_state: WorldState,
+}
+
+/// Counts of a run.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Summary {
+    /// Passed cases.
+    pub passed: usize,
+    /// Failed cases (and unreadable files).
+    pub failed: usize,
+    /// Skipped cases.
+    pub skipped: usize,
+}
+
+impl Summary {
+    /// The closing line: "N passed, N failed" (plus skipped when any).
+    pub fn line(&self) -> String {
+        let mut line = format!("{} passed, {} failed", self.passed, self.failed);
+        if self.skipped > 0 {
+            line.push_str(&format!(", {} skipped", self.skipped));
+        }
+        line
+    }
+}
+
+/// The transaction a post entry selects.
+pub fn build_transaction(test: &StateTest, post: &PostEntry) -> Transaction {
+    let tx = &test.tx;
+    Transaction {
+        sender: tx.sender,
+        to: tx.to,
+        nonce: tx.nonce,
+        gas_limit: tx.gas_limit.get(post.gas).copied().unwrap_or(0),
+        gas_price: tx.gas_price,
+        value: tx.value.get(post.value).copied().unwrap_or(U256::ZERO),
+        data: tx.data.get(post.data).cloned().unwrap_or_default(),
+    }
+}
+
+/// The transaction context of a test.
+pub fn tx_env(test: &StateTest, tx: &Transaction) -> TxEnv {
+    let clamp = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
+    TxEnv {
+        gas_price: tx.gas_price,
+        origin: tx.sender,
+        coinbase: test.env.coinbase,
+        number: clamp(test.env.number),
+        timestamp: clamp(test.env.timestamp),
+        gas_limit: clamp(test.env.gas_limit),
+        difficulty: test.env.difficulty,
+        chain_id: U256::ONE,
+        base_fee: U256::ZERO,
+    }
+}
+
+/// Runs one post entry on a fresh copy of the pre-state.
+pub fn run_case(vm: &Vm, test: &StateTest, post: &PostEntry, trace: bool) -> CaseResult {
+    let label = format!(
+        "{} {}[{}] d{} g{} v{}",
+        test.name, post.fork, post.position, post.data, post.gas, post.value
+    );
+    let skip = |reason: String| CaseResult {
+        label: label.clone(),
+        verdict: Verdict::Skip(reason),
+        outcome: Ok((evmc_status_code::EVMC_REJECTED, 0)),
+        post_state: WorldState::new(),
+    };
+    let Some(revision) = fork_revision(&post.fork) else {
+        return skip(format!("unknown fork `{}`", post.fork));
+    };
+    if revision != HOST_FORK {
+        return skip(format!(
+            "the test host implements {HOST_FORK:?} transaction rules only"
+        ));
+    }
+    let tx = build_transaction(test, post);
+    let mut host = Host::new(vm, revision, tx_env(test, &tx), test.pre.clone());
+    host.set_trace(trace);
+    let outcome = execute(&host, &tx).map(|o| (o.status, o.gas_used));
+    let post_state = host.into_state();
+    let mut mismatches = Vec::new();
+    let root = post_state.state_root();
+    if root != post.hash {
+        mismatches.push(Mismatch::Root {
+            got: root,
+            want: post.hash,
+        });
+    }
+    let logs = post_state.logs_hash();
+    if logs != post.logs {
+        mismatches.push(Mismatch::Logs {
+            got: logs,
+            want: post.logs,
+        });
+    }
+    let verdict = if mismatches.is_empty() {
+        Verdict::Pass
+    } else {
+        Verdict::Fail(mismatches)
+    };
+    CaseResult {
+        label,
+        verdict,
+        outcome,
+        post_state,
+    }
+}
+
+/// Loads every test under `paths` and runs every post entry, writing one line per case,
+/// diffs for root mismatches and the closing summary line to `out`.
+pub fn run_paths(
+    vm: &Vm,
+    paths: &[PathBuf],
+    options: &RunOptions,
+    out: &mut dyn Write,
+) -> std::io::Result<Summary> {
+    let mut summary = Summary::default();
+    let files = match collect_files(paths) {
+        Ok(files) => files,
+        Err(e) => {
+            writeln!(out, "FAIL {e}")?;
+            summary.failed += 1;
+            writeln!(out, "{}", summary.line())?;
+            return Ok(summary);
+        }
+    };
+    let mut tests = Vec::new();
+    for file in &files {
+        match load_file(file) {
+            Ok(loaded) => tests.extend(loaded),
+            Err(e) => {
+                writeln!(out, "FAIL {e}")?;
+                summary.failed += 1;
+            }
+        }
+    }
+    tests.retain(|t| {
+        options
+            .filter
+            .as_ref()
+            .is_none_or(|re| re.is_match(&t.name))
+    });
+    let total: usize = tests.iter().map(|t| t.posts.len()).sum();
+    let width = total.to_string().len();
+    let mut done = 0;
+    for test in &tests {
+        for post in &test.posts {
+            done += 1;
+            let case = run_case(vm, test, post, options.trace);
+            let progress = format!("[{done:>width$}/{total}]");
+            report_case(out, &progress, test, &case, &mut summary)?;
+        }
+    }
+    writeln!(out, "{}", summary.line())?;
+    Ok(summary)
+}
+
+fn report_case(
+    out: &mut dyn Write,
+    progress: &str,
+    test: &StateTest,
+    case: &CaseResult,
+    summary: &mut Summary,
+) -> std::io::Result<()> {
+    match &case.verdict {
+        Verdict::Pass => {
+            summary.passed += 1;
+            writeln!(out, "{progress} PASS {}", case.label)
+        }
+        Verdict::Skip(reason) => {
+            summary.skipped += 1;
+            writeln!(out, "{progress} SKIP {}: {reason}", case.label)
+        }
+        Verdict::Fail(mismatches) => {
+            summary.failed += 1;
+            let reasons: Vec<String> = mismatches.iter().map(describe).collect();
+            let outcome = match &case.outcome {
+                Ok((status, gas_used)) => format!("status {status:?}, gas used {gas_used}"),
+                Err(invalid) => format!("transaction invalid: {invalid}"),
+            };
+            writeln!(
+                out,
+                "{progress} FAIL {}: {} ({outcome})",
+                case.label,
+                reasons.join("; ")
+            )?;
+            if mismatches
+                .iter()
+                .any(|m| matches!(m, Mismatch::Root { .. }))
+            {
+                for line in explain_root_mismatch(&test.file, &test.name, &case.post_state) {
+                    writeln!(out, "    {line}")?;
+                }
+            }
+            Ok(())
+        }
+    }
+}
+
+fn describe(mismatch: &Mismatch) -> String {
+    match mismatch {
+        Mismatch::Root { got, want } => {
+            format!(
+                "root mismatch: got 0x{}, want 0x{}",
+                hex::encode(got),
+                hex::encode(want)
+            )
+        }
+        Mismatch::Logs { got, want } => {
+            format!(
+                "logs mismatch: got 0x{}, want 0x{}",
+                hex::encode(got),
+                hex::encode(want)
+            )
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn fork_table_covers_every_revision_once_per_name() {
+        let names: std::collections::BTreeSet<&str> = FORKS.iter().map(|(n, _)| *n).collect();
+        assert_eq!(names.len(), FORKS.len(), "duplicate fork name");
+        for raw in 0..=evmc_revision::EVMC_MAX_REVISION as u32 {
+            assert!(
+                FORKS.iter().any(|(_, r)| *r as u32 == raw),
+                "revision {raw} has no fork name"
+            );
+        }
+        assert_eq!(
+            fork_revision("Byzantium"),
+            Some(evmc_revision::EVMC_BYZANTIUM)
+        );
+        assert_eq!(fork_revision("byzantium"), None);
+    }
+
+    #[test]
+    fn summary_line() {
+        let s = Summary {
+            passed: 3,
+            failed: 1,
+            skipped: 0,
+        };
+        assert_eq!(s.line(), "3 passed, 1 failed");
+        let s = Summary {
+            passed: 0,
+            failed: 0,
+            skipped: 2,
+        };
+        assert_eq!(s.line(), "0 passed, 0 failed, 2 skipped");
+    }
+}
