@@ -1,1 +1,45 @@
 //! `U256`: a 256-bit unsigned integer with EVM semantics.
+//!
+//! The value is four little-endian `u64` limbs (limb 0 is the least significant). Every
+//! operation is total: division and modular reduction by zero give zero, shifts by 256 or
+//! more follow the EVM rules, and nothing panics on any input.
+//!
+//! Module map (one family of operations per file):
+//! - [`convert`]: byte/integer conversions and limb access;
+//! - `arith`: wrapping/overflowing add, sub, mul and the `Add`/`Sub`/`Mul` traits;
+//! - `div`: Knuth algorithm D and the EVM `DIV`/`MOD`/`SDIV`/`SMOD` rules;
+//! - `modular`: `ADDMOD`, `MULMOD` (512-bit intermediate) and `EXP`;
+//! - `bits`: comparisons, bitwise operators, shifts, `BYTE`, `SIGNEXTEND`, bit counts;
+//! - [`fmt`]: parsing (`FromStr`, `from_str_radix`) and `Display`/`LowerHex`/`Debug`;
+//! - `interop`: conversions with `primitive_types::U256` and `ethnum::U256` (features).
+
+mod arith;
+mod bits;
+pub mod convert;
+mod div;
+pub mod fmt;
+mod interop;
+mod limbs;
+mod modular;
+
+pub use fmt::ParseU256Error;
+
+/// A 256-bit unsigned integer with EVM semantics, stored as four little-endian `u64` limbs.
+///
+/// Signed operations (`evm_sdiv`, `evm_smod`, `slt`, `sgt`, `sar`, `signextend`) read the
+/// same bits as a two's complement `i256`, exactly like the EVM.
+#[derive(Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub struct U256(pub(crate) [u64; 4]);
+
+impl U256 {
+    /// The value 0.
+    pub const ZERO: U256 = U256([0; 4]);
+    /// The value 1.
+    pub const ONE: U256 = U256([1, 0, 0, 0]);
+    /// The value 2^256 - 1 (all bits set; -1 as a signed value).
+    pub const MAX: U256 = U256([u64::MAX; 4]);
+    /// The value 2^255: the smallest signed value (`i256::MIN`).
+    pub const SIGNED_MIN: U256 = U256([0, 0, 0, 1 << 63]);
+    /// The number of bits in a `U256`.
+    pub const BITS: u32 = 256;
+}
