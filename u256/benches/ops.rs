@@ -351,8 +351,8 @@ fn conversions(c: &mut Criterion) {
         assert_eq!(Pt::from_dec_str(s).ok(), Some(v.pt));
     }
     let mut g = c.benchmark_group("parse");
-    cell(&mut g, "ours", &dec_refs, |s| U256::from_str(s));
-    cell(&mut g, "ruint", &dec_refs, |s| Ru::from_str(s));
+    cell(&mut g, "ours", &dec_refs, U256::from_str);
+    cell(&mut g, "ruint", &dec_refs, Ru::from_str);
     cell(&mut g, "ethnum", &dec_refs, |s| Eth::from_str_radix(s, 10));
     cell(&mut g, "primitive-types", &dec_refs, |s| {
         Pt::from_dec_str(s)
