@@ -1,0 +1,7 @@
+//! `ssvm-statetest ...`: runs GeneralStateTests on an EVMC library (see `ssvm_tests::cli`).
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let status = ssvm_tests::cli::statetest_main(&args, &mut std::io::stdout());
+    std::process::exit(status);
+}

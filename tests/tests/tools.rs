@@ -1,0 +1,183 @@
+//! The CLI binaries `ssvm` and `ssvm-statetest` run as processes: usage, errors, and (when
+//! the built library exists) real executions with expected results derived from the gas
+//! table of EWASM.md.
+
+use std::path::PathBuf;
+use std::process::{Command, Output};
+
+fn ssvm(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ssvm"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn statetest(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_ssvm-statetest"))
+        .args(args)
+        .output()
+        .unwrap()
+}
+
+fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// The default library, or `None` (with a skip message) when it has not been built.
+fn library() -> Option<PathBuf> {
+    let path = ssvm_tests::evmc_loader::default_library_path();
+    if path.is_file() {
+        Some(path)
+    } else {
+        eprintln!(
+            "SKIP: {} not built (cargo build --release -p evmc-ssvm)",
+            path.display()
+        );
+        None
+    }
+}
+
+fn temp_file(name: &str, text: &str) -> PathBuf {
+    let path = std::env::temp_dir().join(format!("ssvm-tools-{}-{name}", std::process::id()));
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+#[test]
+fn help_and_usage_errors() {
+    let help = ssvm(&["run", "--help"]);
+    assert!(help.status.success());
+    assert!(stdout(&help).contains("usage: ssvm run"));
+    let no_command = ssvm(&[]);
+    assert_eq!(no_command.status.code(), Some(2));
+    let bad_flag = ssvm(&["run", "--frobnicate", "00"]);
+    assert_eq!(bad_flag.status.code(), Some(2));
+    assert!(stdout(&bad_flag).contains("unknown flag --frobnicate"));
+    let no_paths = statetest(&[]);
+    assert_eq!(no_paths.status.code(), Some(2));
+    assert!(stdout(&no_paths).contains("no test PATH given"));
+    assert!(statetest(&["--help"]).status.success());
+}
+
+#[test]
+fn missing_library_names_path_and_build_command() {
+    for output in [
+        ssvm(&["run", "--vm", "/nonexistent/libssvm.so", "0x00"]),
+        statetest(&["--vm", "/nonexistent/libssvm.so", "x.json"]),
+    ] {
+        assert_eq!(output.status.code(), Some(2));
+        let text = stdout(&output);
+        assert!(text.contains("/nonexistent/libssvm.so"), "{text}");
+        assert!(
+            text.contains("cargo build --release -p evmc-ssvm"),
+            "{text}"
+        );
+    }
+}
+
+/// Stores 1 in slot 0 (zero to non-zero: 5000 + 15000 gas) and finishes with 01020304.
+const STORE_AND_FINISH: &str = r#"(module
+  (import "ethereum" "storageStore" (func $store (param i32 i32)))
+  (import "ethereum" "finish" (func $finish (param i32 i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 0) "\01\02\03\04")
+  (data (i32.const 63) "\01")
+  (func (export "main")
+    (call $store (i32.const 64) (i32.const 32))
+    (call $finish (i32.const 0) (i32.const 4))))"#;
+
+#[test]
+fn run_executes_a_wat_contract() {
+    let Some(lib) = library() else { return };
+    let wat = temp_file("store.wat", STORE_AND_FINISH);
+    let output = ssvm(&["run", "--vm", lib.to_str().unwrap(), wat.to_str().unwrap()]);
+    let _ = std::fs::remove_file(&wat);
+    let text = stdout(&output);
+    assert!(output.status.success(), "{text}");
+    assert!(
+        text.contains("Executing on EVMC_BYZANTIUM with 1000000 gas limit"),
+        "{text}"
+    );
+    assert!(text.contains("Result:   EVMC_SUCCESS"), "{text}");
+    assert!(text.contains("Gas used: 20000"), "{text}");
+    assert!(text.contains("Output:   01020304"), "{text}");
+}
+
+#[test]
+fn run_create_deposits_then_calls() {
+    let Some(lib) = library() else { return };
+    let runtime = wat::parse_str(STORE_AND_FINISH).unwrap();
+    let escaped: String = runtime.iter().map(|b| format!("\\{b:02x}")).collect();
+    let init = format!(
+        r#"(module
+  (import "ethereum" "finish" (func $finish (param i32 i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 0) "{escaped}")
+  (func (export "main") (call $finish (i32.const 0) (i32.const {len}))))"#,
+        len = runtime.len()
+    );
+    let wat = temp_file("init.wat", &init);
+    let output = ssvm(&[
+        "run",
+        "--create",
+        "--vm",
+        lib.to_str().unwrap(),
+        wat.to_str().unwrap(),
+    ]);
+    let _ = std::fs::remove_file(&wat);
+    let text = stdout(&output);
+    assert!(output.status.success(), "{text}");
+    // Creation costs only the code deposit: 200 gas per byte of runtime code.
+    assert!(
+        text.contains(&format!("(gas used {})", 200 * runtime.len())),
+        "{text}"
+    );
+    assert!(text.contains("Gas used: 20000"), "{text}");
+    assert!(text.contains("Output:   01020304"), "{text}");
+}
+
+#[test]
+fn run_reports_out_of_gas() {
+    let Some(lib) = library() else { return };
+    let wat = temp_file("oog.wat", STORE_AND_FINISH);
+    let output = ssvm(&[
+        "run",
+        "--gas",
+        "19999",
+        "--vm",
+        lib.to_str().unwrap(),
+        wat.to_str().unwrap(),
+    ]);
+    let _ = std::fs::remove_file(&wat);
+    let text = stdout(&output);
+    assert_eq!(output.status.code(), Some(1), "{text}");
+    assert!(text.contains("Result:   EVMC_OUT_OF_GAS"), "{text}");
+    assert!(text.contains("Gas used: 19999"), "{text}");
+}
+
+#[test]
+fn statetest_runs_one_suite_file() {
+    let Some(lib) = library() else { return };
+    let suite = PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../../shared/ewasm-tests/GeneralStateTests"
+    ));
+    if !suite.is_dir() {
+        eprintln!("SKIP: {} not found", suite.display());
+        return;
+    }
+    let output = statetest(&[
+        "--vm",
+        lib.to_str().unwrap(),
+        "--filter",
+        "^wasmUnreachable$",
+        suite.to_str().unwrap(),
+    ]);
+    let text = stdout(&output);
+    assert!(output.status.success(), "{text}");
+    assert!(
+        text.contains("PASS wasmUnreachable Byzantium[0] d0 g0 v0"),
+        "{text}"
+    );
+    assert!(text.trim_end().ends_with("1 passed, 0 failed"), "{text}");
+}
