@@ -1,4 +1,5 @@
 //! Test support for SSVM: hosts, runners and shared helpers used by the integration tests and tools.
+pub mod cli;
 pub mod evmc_loader;
 pub mod host;
 pub mod host_abi;
