@@ -58,6 +58,25 @@ const STATETEST_USAGE: &str = "usage: ssvm-statetest [--vm PATH[,K=V...]] [--opt
   --trace    print host frames and ask the VM for its EEI trace (trace=true)
 exit status: 0 when every case passed, 1 on a failure, 2 on usage or loading errors";
 
+/// Stack size for running contracts: nested calls re-enter the VM natively once per call
+/// depth (up to 1024 frames), far deeper than a default thread stack allows.
+pub const LARGE_STACK_BYTES: usize = 512 << 20;
+
+/// Runs `f` on a fresh thread with a [`LARGE_STACK_BYTES`] stack and returns its result
+/// (a panic in `f` is resumed in the caller).
+pub fn on_large_stack<R: Send + 'static>(f: impl FnOnce() -> R + Send + 'static) -> R {
+    let spawned = std::thread::Builder::new()
+        .name("ssvm-large-stack".into())
+        .stack_size(LARGE_STACK_BYTES)
+        .spawn(f);
+    match spawned {
+        Ok(handle) => handle
+            .join()
+            .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+        Err(e) => panic!("cannot spawn a thread with a {LARGE_STACK_BYTES}-byte stack: {e}"),
+    }
+}
+
 /// The revision for a `--rev` argument: a number or a name (any case).
 pub fn parse_revision(text: &str) -> Result<evmc_revision, String> {
     if let Ok(n) = text.parse::<u32>() {
@@ -488,6 +507,20 @@ mod tests {
         assert!(parsed.run.filter.unwrap().is_match("callValue"));
         assert!(parse_statetest_args(&strings(&["--filter", "("])).is_err());
         assert!(parse_statetest_args(&strings(&[])).is_err());
+    }
+
+    #[test]
+    fn large_stack_runs_deep_recursion() {
+        fn depth(n: u32) -> u32 {
+            let pad = std::hint::black_box([0u8; 4096]);
+            if n == 0 {
+                u32::from(pad[0])
+            } else {
+                depth(n - 1) + 1
+            }
+        }
+        // 4096 frames of over 4 KiB: far beyond a default 2 MiB test-thread stack.
+        assert_eq!(on_large_stack(|| depth(4096)), 4096);
     }
 
     #[test]

@@ -2,6 +2,7 @@
 //! root) with the library's default options. Skips with a message when the suite folder or
 //! the built `libssvm.so` is missing.
 
+use ssvm_tests::cli::on_large_stack;
 use ssvm_tests::evmc_loader::{default_library_path, Vm};
 use ssvm_tests::statetest::loader::{collect_files, load_file, load_post_state};
 use ssvm_tests::statetest::runner::{run_paths, RunOptions};
@@ -69,20 +70,20 @@ fn every_suite_file_loads_with_all_post_entries() {
 fn general_state_tests_pass_with_default_options() {
     let Some(dir) = suite_dir() else { return };
     let library = default_library_path();
-    let vm = match Vm::load(&library) {
-        Ok(vm) => vm,
-        Err(e) => {
-            eprintln!("SKIP: {e}");
-            return;
-        }
-    };
-    let mut out = Vec::new();
-    let summary = run_paths(
-        &vm,
-        &[dir.join("GeneralStateTests")],
-        &RunOptions::default(),
-        &mut out,
-    )
+    if let Err(e) = Vm::load(&library) {
+        eprintln!("SKIP: {e}");
+        return;
+    }
+    // Nested calls re-enter the VM natively once per call depth (callDepth goes to 1024):
+    // load and run on a large stack.
+    let (summary, out) = on_large_stack(move || {
+        let vm = Vm::load(&library).map_err(|e| e.to_string())?;
+        let mut out = Vec::new();
+        let paths = [dir.join("GeneralStateTests")];
+        let summary =
+            run_paths(&vm, &paths, &RunOptions::default(), &mut out).map_err(|e| e.to_string())?;
+        Ok::<_, String>((summary, out))
+    })
     .unwrap();
     let report = String::from_utf8_lossy(&out);
     let failures: Vec<&str> = report.lines().filter(|l| !l.contains(" PASS ")).collect();

@@ -2,6 +2,9 @@
 
 fn main() {
     let args: Vec<String> = std::env::args().skip(1).collect();
-    let status = ssvm_tests::cli::ssvm_main(&args, &mut std::io::stdout());
+    // Nested calls re-enter the VM once per call depth: run on a large stack.
+    let status = ssvm_tests::cli::on_large_stack(move || {
+        ssvm_tests::cli::ssvm_main(&args, &mut std::io::stdout())
+    });
     std::process::exit(status);
 }
