@@ -1,12 +1,12 @@
 //! Consensus: the state-test runner over `../shared/ewasm-tests` (relative to the workspace
-//! root) with the library's default options. Skips with a message when the suite folder or
-//! the built `libssvm.so` is missing.
+//! root) and over the project's own `fixtures/state`, with the library's default options.
+//! Skips with a message when the suite folder or the built `libssvm.so` is missing.
 
 use ssvm_tests::cli::on_large_stack;
 use ssvm_tests::evmc_loader::{default_library_path, Vm};
 use ssvm_tests::statetest::loader::{collect_files, load_file, load_post_state};
 use ssvm_tests::statetest::runner::{run_paths, RunOptions};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 /// `<workspace>/../shared/ewasm-tests`, when present.
 fn suite_dir() -> Option<PathBuf> {
@@ -18,20 +18,26 @@ fn suite_dir() -> Option<PathBuf> {
         Some(dir)
     } else {
         eprintln!(
-            "SKIP: {} not found; the consensus state tests were not run",
+            "SKIP: {} not found; the public consensus state tests were not run",
             dir.display()
         );
         None
     }
 }
 
-#[test]
-fn expected_post_states_hash_to_their_roots() {
-    // The suite's expected-poststate files carry the post state and the root it must hash
-    // to: an end-to-end check of the account RLP and secure trie without any VM.
-    let Some(dir) = suite_dir() else { return };
+/// `<workspace>/fixtures/state`.
+fn fixtures_dir() -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/state"))
+}
+
+/// Every expected-poststate file under `dir` hashes to the root it states.
+fn check_expected_roots(dir: &Path) {
     let files = collect_files(&[dir.join("expected-poststate")]).unwrap();
-    assert!(!files.is_empty());
+    assert!(
+        !files.is_empty(),
+        "no expected-poststate files in {}",
+        dir.display()
+    );
     for file in &files {
         let state = load_post_state(file).unwrap();
         let json: serde_json::Value =
@@ -43,6 +49,38 @@ fn expected_post_states_hash_to_their_roots() {
             .to_string();
         assert_eq!(hex::encode(state.state_root()), want, "{}", file.display());
     }
+}
+
+/// Runs every case under `tests` on the default library; `None` when it is not built.
+fn run_suite(tests: PathBuf) -> Option<(usize, usize, String)> {
+    let library = default_library_path();
+    if let Err(e) = Vm::load(&library) {
+        eprintln!("SKIP: {e}");
+        return None;
+    }
+    // Nested calls re-enter the VM natively once per call depth (callDepth goes to 1024):
+    // load and run on a large stack.
+    let (summary, out) = on_large_stack(move || {
+        let vm = Vm::load(&library).map_err(|e| e.to_string())?;
+        let mut out = Vec::new();
+        let summary = run_paths(&vm, &[tests], &RunOptions::default(), &mut out)
+            .map_err(|e| e.to_string())?;
+        Ok::<_, String>((summary, out))
+    })
+    .unwrap();
+    Some((
+        summary.passed,
+        summary.failed,
+        String::from_utf8_lossy(&out).into_owned(),
+    ))
+}
+
+#[test]
+fn expected_post_states_hash_to_their_roots() {
+    // The suite's expected-poststate files carry the post state and the root it must hash
+    // to: an end-to-end check of the account RLP and secure trie without any VM.
+    let Some(dir) = suite_dir() else { return };
+    check_expected_roots(&dir);
 }
 
 #[test]
@@ -69,29 +107,50 @@ fn every_suite_file_loads_with_all_post_entries() {
 #[test]
 fn general_state_tests_pass_with_default_options() {
     let Some(dir) = suite_dir() else { return };
-    let library = default_library_path();
-    if let Err(e) = Vm::load(&library) {
-        eprintln!("SKIP: {e}");
+    let Some((passed, failed, report)) = run_suite(dir.join("GeneralStateTests")) else {
         return;
-    }
-    // Nested calls re-enter the VM natively once per call depth (callDepth goes to 1024):
-    // load and run on a large stack.
-    let (summary, out) = on_large_stack(move || {
-        let vm = Vm::load(&library).map_err(|e| e.to_string())?;
-        let mut out = Vec::new();
-        let paths = [dir.join("GeneralStateTests")];
-        let summary =
-            run_paths(&vm, &paths, &RunOptions::default(), &mut out).map_err(|e| e.to_string())?;
-        Ok::<_, String>((summary, out))
-    })
-    .unwrap();
-    let report = String::from_utf8_lossy(&out);
+    };
     let failures: Vec<&str> = report.lines().filter(|l| !l.contains(" PASS ")).collect();
-    assert!(summary.passed > 0, "no case ran:\n{report}");
-    assert_eq!(
-        summary.failed,
-        0,
-        "state tests failed:\n{}",
-        failures.join("\n")
-    );
+    assert!(passed > 0, "no case ran:\n{report}");
+    assert_eq!(failed, 0, "state tests failed:\n{}", failures.join("\n"));
+}
+
+#[test]
+fn fixture_expected_post_states_hash_to_their_roots() {
+    check_expected_roots(&fixtures_dir());
+}
+
+#[test]
+fn fixture_code_matches_the_wat_sources() {
+    let dir = fixtures_dir();
+    let tests = collect_files(&[dir.join("GeneralStateTests")]).unwrap();
+    let texts: Vec<String> = tests
+        .iter()
+        .map(|f| std::fs::read_to_string(f).unwrap())
+        .collect();
+    let sources: Vec<PathBuf> = std::fs::read_dir(dir.join("src"))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .collect();
+    assert!(!sources.is_empty());
+    for source in sources
+        .iter()
+        .filter(|p| p.extension().is_some_and(|e| e == "wat"))
+    {
+        let code = hex::encode(wat::parse_file(source).unwrap());
+        assert!(
+            texts.iter().any(|t| t.contains(&code)),
+            "{} is not used by any fixture",
+            source.display()
+        );
+    }
+}
+
+#[test]
+fn fixture_state_tests_pass_with_default_options() {
+    let Some((passed, failed, report)) = run_suite(fixtures_dir().join("GeneralStateTests")) else {
+        return;
+    };
+    assert!(passed > 0, "no case ran:\n{report}");
+    assert_eq!(failed, 0, "fixture state tests failed:\n{report}");
 }
