@@ -153,7 +153,7 @@ pub struct Vm {
     instance: NonNull<evmc_vm>,
     path: PathBuf,
     // Declared last so it is dropped after `destroy` ran in `Drop`.
-    _library: libloading::Library,
+    _library: Option<libloading::Library>,
 }
 
 impl fmt::Debug for Vm {
@@ -195,7 +195,7 @@ impl Vm {
         let vm = Vm {
             instance,
             path: path.to_path_buf(),
-            _library: library,
+            _library: Some(library),
         };
         if abi != EVMC_ABI_VERSION as i32 {
             // `vm` is dropped here: destroying an instance is fine whatever its ABI, as
@@ -206,6 +206,19 @@ impl Vm {
             });
         }
         Ok(vm)
+    }
+
+    /// Wraps a VM instance that lives in this process (no library), e.g. a test double.
+    ///
+    /// # Safety
+    /// `instance` must point to a valid `evmc_vm` of this ABI version that stays valid until
+    /// its `destroy` is called by the returned `Vm`'s drop.
+    pub unsafe fn from_instance(instance: NonNull<evmc_vm>, label: &str) -> Vm {
+        Vm {
+            instance,
+            path: PathBuf::from(label),
+            _library: None,
+        }
     }
 
     fn raw(&self) -> &evmc_vm {

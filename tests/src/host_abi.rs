@@ -340,7 +340,7 @@ fn access_status(warm: bool) -> evmc_access_status {
 
 /// Hands a result to the VM: the output moves into a leaked boxed slice that
 /// [`release_output`] frees.
-fn into_evmc_result(result: ExecutionResult) -> evmc_result {
+pub(crate) fn into_evmc_result(result: ExecutionResult) -> evmc_result {
     let output: Box<[u8]> = result.output.into_boxed_slice();
     let output_size = output.len();
     let output_data = Box::into_raw(output) as *const u8;

@@ -9,3 +9,5 @@ pub mod statetest;
 pub mod transaction;
 pub mod trie;
 pub mod wast;
+#[cfg(test)]
+mod host_frames_tests;
