@@ -1,7 +1,7 @@
 //! Division: Knuth's algorithm D on 64-bit limbs (up to 8-limb dividends, for the 512-bit
 //! `MULMOD` intermediate) and the EVM `DIV`, `MOD`, `SDIV`, `SMOD` rules built on it.
 
-use crate::limbs::{adc, div_2by1, mac, sbb};
+use crate::limbs::{adc, div_2by1, mac, mul_wide, sbb};
 use crate::U256;
 
 /// The longest dividend the long division accepts, in limbs (a 512-bit product).
@@ -115,6 +115,7 @@ pub(crate) fn limb_len(v: &[u64]) -> usize {
 /// Knuth's algorithm D: divides `num` (at most [`MAX_DIVIDEND_LIMBS`] limbs) by `den`
 /// (at least two significant limbs), writes the quotient's limbs into `q` and returns the
 /// remainder. Input outside that contract gives a zero remainder, never a panic.
+#[inline]
 pub(crate) fn long_div(num: &[u64], den: &U256, q: &mut [u64; MAX_DIVIDEND_LIMBS]) -> U256 {
     let n = limb_len(&den.0);
     let len = limb_len(num);
@@ -126,24 +127,54 @@ pub(crate) fn long_div(num: &[u64], den: &U256, q: &mut [u64; MAX_DIVIDEND_LIMBS
         r[..len].copy_from_slice(&num[..len]);
         return U256(r);
     }
+    // One copy of the algorithm per divisor length, so its inner loops unroll.
+    match n {
+        2 => div_by_two_limbs(&num[..len], den.0[0], den.0[1], q),
+        3 => knuth::<3>(&num[..len], &den.0, q),
+        _ => knuth::<4>(&num[..len], &den.0, q),
+    }
+}
+
+/// Algorithm D for a divisor of exactly `N` significant limbs and a dividend of at least
+/// `N` limbs (at most [`MAX_DIVIDEND_LIMBS`]).
+#[inline(always)]
+fn knuth<const N: usize>(num: &[u64], den: &[u64; 4], q: &mut [u64; MAX_DIVIDEND_LIMBS]) -> U256 {
+    let len = num.len();
     // D1: normalise so the divisor's top limb has its top bit set.
-    let shift = den.0[n - 1].leading_zeros();
-    let vn = shl_limbs::<4>(&den.0, shift);
+    let mut v = [0u64; N];
+    v.copy_from_slice(&den[..N]);
+    let shift = v[N - 1].leading_zeros();
+    let vn = shl_limbs::<N>(&v, shift);
     let mut un = [0u64; MAX_DIVIDEND_LIMBS + 1];
     let mut carry = 0u64;
-    for (dst, &src) in un.iter_mut().zip(&num[..len]) {
+    for (dst, &src) in un.iter_mut().zip(num) {
         *dst = (src << shift) | carry;
         carry = if shift == 0 { 0 } else { src >> (64 - shift) };
     }
     un[len] = carry;
-    // D2..D7: one quotient limb per step, from the top.
-    for j in (0..=len - n).rev() {
-        q[j] = quotient_step(&mut un[j..=j + n], &vn[..n]);
+    // D2..D7: one quotient limb per step, from the top. The top step is skipped when
+    // its quotient limb is obviously zero (e.g. a product of reduced operands).
+    let recip = reciprocal_3by2(vn[N - 1], vn[N - 2]);
+    let mut first = len - N;
+    if first > 0 && un[len] == 0 && (un[len - 1], un[len - 2]) < (vn[N - 1], vn[N - 2]) {
+        q[first] = 0;
+        first -= 1;
     }
-    // D8: un[0..n] is the remainder, still shifted.
+    for j in (0..=first).rev() {
+        let (low, high) = un[j..].split_at_mut(N);
+        let low: &mut [u64; N] = match low.try_into() {
+            Ok(l) => l,
+            Err(_) => return U256::ZERO, // unreachable: `split_at_mut(N)`
+        };
+        let Some(top) = high.first_mut() else {
+            return U256::ZERO; // unreachable: j + N <= len < un.len()
+        };
+        q[j] = quotient_step::<N>(low, top, &vn, recip);
+    }
+    // D8: un[0..N] is the remainder, still shifted.
     let mut r = [0u64; 4];
-    for i in 0..n {
-        let hi = if shift == 0 || i + 1 >= n {
+    for i in 0..N {
+        let hi = if shift == 0 || i + 1 >= N {
             0
         } else {
             un[i + 1] << (64 - shift)
@@ -153,61 +184,147 @@ pub(crate) fn long_div(num: &[u64], den: &U256, q: &mut [u64; MAX_DIVIDEND_LIMBS
     U256(r)
 }
 
-/// One step of algorithm D: `u` holds n+1 limbs of the running remainder and `v` the n
-/// normalised divisor limbs (n >= 2, `u[n..]` below `v` as a number). Replaces `u` by
-/// `u - q * v` and returns the quotient limb `q`.
+/// Long division by a two-limb divisor `d1:d0` (`d1 != 0`): the running remainder stays
+/// in a `u128` and each quotient limb is one 3-by-2 reciprocal division.
 #[inline(always)]
-fn quotient_step(u: &mut [u64], v: &[u64]) -> u64 {
-    let n = v.len();
-    let (u_top, u_next, u_next2) = (u[n], u[n - 1], u[n - 2]);
-    let (v_top, v_next) = (v[n - 1], v[n - 2]);
-    let mut qhat = estimate_quotient(u_top, u_next, u_next2, v_top, v_next);
-    // D4: multiply and subtract.
-    let mut mul_carry = 0u64;
-    let mut borrow = false;
-    for (ui, &vi) in u.iter_mut().zip(v) {
-        let (p_lo, p_hi) = mac(0, qhat, vi, mul_carry);
-        mul_carry = p_hi;
-        (*ui, borrow) = sbb(*ui, p_lo, borrow);
+fn div_by_two_limbs(num: &[u64], d0: u64, d1: u64, q: &mut [u64; MAX_DIVIDEND_LIMBS]) -> U256 {
+    let shift = d1.leading_zeros();
+    let d = (((d1 as u128) << 64) | d0 as u128) << shift;
+    let (d1n, d0n) = ((d >> 64) as u64, d as u64);
+    let recip = reciprocal_3by2(d1n, d0n);
+    // Limb `i` of the dividend shifted left by `shift` (the limb below feeds the top bits).
+    let shifted = |i: usize| {
+        let cur = num.get(i).copied().unwrap_or(0);
+        match i.checked_sub(1).and_then(|k| num.get(k)) {
+            Some(&below) if shift != 0 => (cur << shift) | (below >> (64 - shift)),
+            _ => cur << shift,
+        }
+    };
+    let len = num.len();
+    // The first remainder is the top two shifted limbs, below `d` (the top one holds
+    // fewer than `shift` bits, or is zero).
+    let top = match num.last() {
+        Some(&t) if shift != 0 => t >> (64 - shift),
+        _ => 0,
+    };
+    let mut r = ((top as u128) << 64) | shifted(len - 1) as u128;
+    for j in (0..len - 1).rev() {
+        let (qj, rj) = div_3by2((r >> 64) as u64, r as u64, shifted(j), d1n, d0n, recip);
+        q[j] = qj;
+        r = rj;
     }
-    let (top, neg) = sbb(u[n], mul_carry, borrow);
-    u[n] = top;
-    // D5/D6: the estimate was one too large (rare): add the divisor back.
-    if neg {
+    U256::from_u128(r >> shift)
+}
+
+/// One step of algorithm D: `low` and `top` hold the N+1 limbs of the running remainder
+/// (below `v` shifted up one limb) and `v` the normalised divisor (N >= 2) whose top two
+/// limbs have the 3-by-2 reciprocal `recip`. Replaces the remainder by itself minus `q * v`
+/// (leaving `top` zero) and returns the quotient limb `q`.
+///
+/// The top three remainder limbs are divided by the top two divisor limbs with the
+/// reciprocal (Möller and Granlund, "Improved division by invariant integers", 2011), so
+/// no hardware division runs per step and the estimate is at most one too large.
+#[inline(always)]
+fn quotient_step<const N: usize>(
+    low: &mut [u64; N],
+    top: &mut u64,
+    v: &[u64; N],
+    recip: u64,
+) -> u64 {
+    let (u2, u1, u0) = (*top, low[N - 1], low[N - 2]);
+    let (d1, d0) = (v[N - 1], v[N - 2]);
+    *top = 0;
+    if u2 == d1 && u1 == d0 {
+        // The quotient limb is exactly 2^64 - 1 (the 3-by-2 division would overflow).
+        let qhat = u64::MAX;
+        let mut carry = 0u64;
+        let mut borrow = false;
+        for (ui, &vi) in low.iter_mut().zip(v) {
+            let (p_lo, p_hi) = mac(0, qhat, vi, carry);
+            carry = p_hi;
+            (*ui, borrow) = sbb(*ui, p_lo, borrow);
+        }
+        return qhat;
+    }
+    let (mut qhat, rhat) = div_3by2(u2, u1, u0, d1, d0, recip);
+    // Subtract qhat times the lower N-2 divisor limbs; the top two are in `rhat`.
+    let mut carry = 0u64;
+    for (ui, &vi) in low.iter_mut().zip(v).take(N - 2) {
+        let (p_lo, p_hi) = mac(0, qhat, vi, carry);
+        let (diff, b) = ui.overflowing_sub(p_lo);
+        *ui = diff;
+        carry = p_hi + b as u64;
+    }
+    let (r0, b) = (rhat as u64).overflowing_sub(carry);
+    let (r1, negative) = ((rhat >> 64) as u64).overflowing_sub(b as u64);
+    low[N - 2] = r0;
+    low[N - 1] = r1;
+    if negative {
+        // The estimate was one too large (rare): add the divisor back.
         qhat = qhat.wrapping_sub(1);
         let mut c = false;
-        for (ui, &vi) in u.iter_mut().zip(v) {
+        for (ui, &vi) in low.iter_mut().zip(v) {
             (*ui, c) = adc(*ui, vi, c);
         }
-        u[n] = u[n].wrapping_add(c as u64);
     }
     qhat
 }
 
-/// D3: estimates the quotient limb from the top three remainder limbs and the top two
-/// divisor limbs; the result is exact or one too large.
+/// The 2-by-1 reciprocal of a normalised limb `d` (top bit set): `(B^2 - 1) / d - B`
+/// with `B = 2^64`.
 #[inline(always)]
-fn estimate_quotient(u_top: u64, u_next: u64, u_next2: u64, v_top: u64, v_next: u64) -> u64 {
-    let (mut qhat, mut rhat) = if u_top >= v_top {
-        // The true quotient limb is at most 2^64 - 1; rhat = u_top:u_next - qhat * v_top.
-        let (r, overflow) = u_next.overflowing_add(v_top);
-        if overflow {
-            return u64::MAX;
+fn reciprocal_2by1(d: u64) -> u64 {
+    // (B^2 - 1 - B*d) / d; `!d < d` because d is normalised, so the quotient fits.
+    div_2by1(!d, u64::MAX, d).0
+}
+
+/// The 3-by-2 reciprocal of the normalised two-limb divisor `d1:d0`:
+/// `(B^3 - 1) / (d1:d0) - B` (MG10 algorithm 6).
+#[inline(always)]
+fn reciprocal_3by2(d1: u64, d0: u64) -> u64 {
+    let mut v = reciprocal_2by1(d1);
+    let mut p = d1.wrapping_mul(v).wrapping_add(d0);
+    if p < d0 {
+        v = v.wrapping_sub(1);
+        if p >= d1 {
+            v = v.wrapping_sub(1);
+            p = p.wrapping_sub(d1);
         }
-        (u64::MAX, r)
-    } else {
-        div_2by1(u_top, u_next, v_top)
-    };
-    // At most two corrections: qhat * v_next > rhat:u_next2 means qhat is too large.
-    while (qhat as u128) * (v_next as u128) > (((rhat as u128) << 64) | u_next2 as u128) {
-        qhat -= 1;
-        let (r, overflow) = rhat.overflowing_add(v_top);
-        if overflow {
-            break;
-        }
-        rhat = r;
+        p = p.wrapping_sub(d1);
     }
-    qhat
+    let (t0, t1) = mul_wide(v, d0);
+    p = p.wrapping_add(t1);
+    if p < t1 {
+        v = v.wrapping_sub(1);
+        if p > d1 || (p == d1 && t0 >= d0) {
+            v = v.wrapping_sub(1);
+        }
+    }
+    v
+}
+
+/// Divides `u2:u1:u0` by the normalised `d1:d0` given its reciprocal, assuming
+/// `u2:u1 < d1:d0`: returns (quotient limb, 128-bit remainder) (MG10 algorithm 5).
+#[inline(always)]
+fn div_3by2(u2: u64, u1: u64, u0: u64, d1: u64, d0: u64, recip: u64) -> (u64, u128) {
+    let d = ((d1 as u128) << 64) | d0 as u128;
+    let q = (recip as u128 * u2 as u128).wrapping_add(((u2 as u128) << 64) | u1 as u128);
+    let (mut q1, q0) = ((q >> 64) as u64, q as u64);
+    let r1 = u1.wrapping_sub(q1.wrapping_mul(d1));
+    let t = d0 as u128 * q1 as u128;
+    let mut r = (((r1 as u128) << 64) | u0 as u128)
+        .wrapping_sub(t)
+        .wrapping_sub(d);
+    q1 = q1.wrapping_add(1);
+    if (r >> 64) as u64 >= q0 {
+        q1 = q1.wrapping_sub(1);
+        r = r.wrapping_add(d);
+    }
+    if r >= d {
+        q1 = q1.wrapping_add(1);
+        r -= d;
+    }
+    (q1, r)
 }
 
 /// Shifts `N` limbs left by `shift` bits (`shift < 64`), dropping what leaves the top.
@@ -295,6 +412,69 @@ mod tests {
         let num = U256([3, 0, 1 << 63, 0]);
         let den = U256([1, 0, 1 << 61, 0]);
         assert_eq!(num.div_rem(den), (u(3), U256([0, 0, 1 << 61, 0])));
+    }
+
+    #[test]
+    fn quotient_limb_of_all_ones() {
+        // D = 2^63 B^3 + 2B + 7 and v = 2^63 B^2 + 5 (B = 2^64): the remainder's top two
+        // limbs equal the divisor's, q = B - 1 and r = D - (B - 1) v = 2^63 B^2 - 3B + 12.
+        let num = U256([7, 2, 0, 1 << 63]);
+        let den = U256([5, 0, 1 << 63, 0]);
+        let r = U256([12, u64::MAX - 2, (1 << 63) - 1, 0]);
+        assert_eq!(num.div_rem(den), (U256([u64::MAX, 0, 0, 0]), r));
+    }
+
+    #[test]
+    fn reciprocals_match_their_definition() {
+        // v = floor((B^2 - 1) / d) - B and floor((B^3 - 1) / (d1:d0)) - B, computed with
+        // num-bigint as an independent oracle.
+        use num_bigint::BigUint;
+        let b = BigUint::from(1u8) << 64u32;
+        for d in [
+            1u64 << 63,
+            u64::MAX,
+            0x8000_0000_0000_0001,
+            0xc000_0000_1234_5678,
+        ] {
+            let expected = (&b * &b - 1u8) / BigUint::from(d) - &b;
+            assert_eq!(BigUint::from(reciprocal_2by1(d)), expected, "{d:#x}");
+        }
+        let pairs = [
+            (1u64 << 63, 0u64),
+            (u64::MAX, u64::MAX),
+            (1 << 63, 5),
+            (0xdead_beef_0000_0001 | 1 << 63, 77),
+            (1 << 63, u64::MAX),
+        ];
+        for (d1, d0) in pairs {
+            let d = BigUint::from(d1) * &b + BigUint::from(d0);
+            let expected = (&b * &b * &b - 1u8) / d - &b;
+            assert_eq!(
+                BigUint::from(reciprocal_3by2(d1, d0)),
+                expected,
+                "{d1:#x}:{d0:#x}"
+            );
+        }
+    }
+
+    #[test]
+    fn div_3by2_matches_wide_division() {
+        // Precondition: u2:u1 < d1:d0 with d1 normalised.
+        use num_bigint::BigUint;
+        let b = BigUint::from(1u8) << 64u32;
+        let cases = [
+            ((1u64 << 63) - 1, u64::MAX, 0u64, 1u64 << 63, 0u64),
+            (5, u64::MAX, 7, 1 << 63, 5),
+            (u64::MAX - 1, u64::MAX, u64::MAX, u64::MAX, u64::MAX),
+            (0x8000_0000_0000_0000, 1, 2, 0x8000_0000_0000_0001, 0),
+        ];
+        for (u2, u1, u0, d1, d0) in cases {
+            let num = (BigUint::from(u2) * &b + BigUint::from(u1)) * &b + BigUint::from(u0);
+            let den = BigUint::from(d1) * &b + BigUint::from(d0);
+            let (q, r) = div_3by2(u2, u1, u0, d1, d0, reciprocal_3by2(d1, d0));
+            assert_eq!(BigUint::from(q), &num / &den);
+            assert_eq!(BigUint::from(r), &num % &den);
+        }
     }
 
     #[test]
