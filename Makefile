@@ -6,7 +6,7 @@ CARGO ?= cargo
 # inspecting and rebuilding fixtures.
 SYS_PACKAGES := libclang-dev clang lld wabt
 
-.PHONY: all deps build test lint fmt bench clean
+.PHONY: all deps build abi9 abi7 test lint fmt bench clean
 
 all: build
 
@@ -20,8 +20,20 @@ deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
 
-build: deps
-	$(CARGO) build --release --workspace
+# The EVMC library in both ABIs, at fixed paths (independent of CARGO_TARGET_DIR):
+#   ABI 9 (default, evmc 9.x hosts/tools):       target/release/libssvm.so
+#   ABI 7 (aleth 1.7-1.8, core-geth 1.12, evmc 7): target/abi7/release/libssvm.so
+ABI9_LIB := target/release/libssvm.so
+ABI7_LIB := target/abi7/release/libssvm.so
+
+build: abi9 abi7
+	@echo "EVMC ABI 9: $(ABI9_LIB)"; echo "EVMC ABI 7: $(ABI7_LIB)"
+
+abi9: deps
+	$(CARGO) build --release -p evmc-ssvm --target-dir target
+
+abi7: deps
+	$(CARGO) build --release -p evmc-ssvm --no-default-features --features abi7 --target-dir target/abi7
 
 test: deps
 	$(CARGO) fmt --all --check
