@@ -4,7 +4,8 @@
 //!
 //! The script VM reads its code as ops (each costs 100 gas): `05` store 1 in slot 0 of the
 //! running account; `06 <addr:20> <value:1>` CALL addr with half the gas left; `07 <n:1>
-//! <init:n>` CREATE with that init code; `01 <out...>` SUCCESS with output; `02 <out...>`
+//! <init:n>` CREATE with that init code; `09 <addr:20>` DELEGATECALL addr; `0a <addr:20>
+//! <value:1>` CALLCODE addr; `01 <out...>` SUCCESS with output; `02 <out...>`
 //! REVERT with output; `03` FAILURE. Running off the end is SUCCESS with no output.
 
 use crate::evmc_loader::{ExecutionResult, Vm};
@@ -90,39 +91,60 @@ fn run_script(
                 };
                 pc += 1;
             }
-            0x06 | 0x07 => {
-                let (kind, destination, value, input, next) = if op == 0x06 {
-                    let addr: [u8; 20] = code[pc + 1..pc + 21].try_into().unwrap();
-                    (
+            0x06 | 0x07 | 0x09 | 0x0a => {
+                let addr_at = |at: usize| -> [u8; 20] { code[at..at + 20].try_into().unwrap() };
+                let (kind, destination, value, input, next) = match op {
+                    0x06 => (
                         evmc_call_kind::EVMC_CALL,
-                        addr,
+                        addr_at(pc + 1),
                         code[pc + 21],
                         Vec::new(),
                         pc + 22,
-                    )
-                } else {
-                    let n = usize::from(code[pc + 1]);
-                    (
-                        evmc_call_kind::EVMC_CREATE,
-                        [0; 20],
+                    ),
+                    0x09 => (
+                        evmc_call_kind::EVMC_DELEGATECALL,
+                        addr_at(pc + 1),
                         0,
-                        code[pc + 2..pc + 2 + n].to_vec(),
-                        pc + 2 + n,
-                    )
+                        Vec::new(),
+                        pc + 21,
+                    ),
+                    0x0a => (
+                        evmc_call_kind::EVMC_CALLCODE,
+                        addr_at(pc + 1),
+                        code[pc + 21],
+                        Vec::new(),
+                        pc + 22,
+                    ),
+                    _ => {
+                        let n = usize::from(code[pc + 1]);
+                        (
+                            evmc_call_kind::EVMC_CREATE,
+                            [0; 20],
+                            0,
+                            code[pc + 2..pc + 2 + n].to_vec(),
+                            pc + 2 + n,
+                        )
+                    }
                 };
                 let forwarded = gas / 2;
                 let mut value_be = [0; 32];
                 value_be[31] = value;
+                // DELEGATECALL keeps the caller's sender and value (EVMC ABI 9 meaning).
+                let (sender, value) = if kind == evmc_call_kind::EVMC_DELEGATECALL {
+                    (msg.sender, msg.value)
+                } else {
+                    (msg.destination, evmc_bytes32 { bytes: value_be })
+                };
                 let child = evmc_message {
                     kind,
                     flags: 0,
                     depth: msg.depth + 1,
                     gas: forwarded,
                     destination: evmc_address { bytes: destination },
-                    sender: msg.destination,
+                    sender,
                     input_data: input.as_ptr(),
                     input_size: input.len(),
-                    value: evmc_bytes32 { bytes: value_be },
+                    value,
                     create2_salt: evmc_bytes32 { bytes: [0; 32] },
                 };
                 // SAFETY: the host's own call with its context; the result is released once.
@@ -360,4 +382,32 @@ fn create_collision_fails_with_no_gas() {
     let r = h.call(&create(vec![0x01], 10_000));
     assert_eq!((r.status, r.gas_left), (evmc_status_code::EVMC_FAILURE, 0));
     assert_eq!(h.state().nonce(&SENDER), 1);
+}
+
+#[test]
+fn delegatecall_and_callcode_run_foreign_code_on_the_callers_storage() {
+    let vm = script_vm();
+    for (op, value_byte) in [(0x09u8, None), (0x0a, Some(3u8))] {
+        let mut a_code = vec![op];
+        a_code.extend_from_slice(&B);
+        a_code.extend(value_byte);
+        let h = host(
+            &vm,
+            world(&[
+                (SENDER, 0, 0, vec![]),
+                (A, 5, 0, a_code),
+                (B, 0, 0, vec![0x05]),
+            ]),
+        );
+        let r = h.call(&call(A, 0, 10_000));
+        assert_eq!(r.status, evmc_status_code::EVMC_SUCCESS, "op {op:#x}");
+        assert_eq!(slot0(&h, &A), 1, "op {op:#x}: B's code wrote A's storage");
+        assert_eq!(slot0(&h, &B), 0, "op {op:#x}");
+        assert_eq!(
+            h.state().balance(&A),
+            U256::new(5),
+            "op {op:#x}: CALLCODE value goes to itself"
+        );
+        assert_eq!(h.state().balance(&B), U256::ZERO, "op {op:#x}");
+    }
 }
