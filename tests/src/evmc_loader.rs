@@ -148,6 +148,97 @@ impl ExecutionResult {
     }
 }
 
+impl ExecutionResult {
+    /// Like [`ExecutionResult::take`] for a result whose status is still a raw integer;
+    /// an unknown status becomes INTERNAL_ERROR.
+    ///
+    /// # Safety
+    /// As for [`ExecutionResult::take`].
+    unsafe fn take_raw(result: RawResult) -> Self {
+        let output = if result.output_data.is_null() || result.output_size == 0 {
+            Vec::new()
+        } else {
+            // SAFETY: the caller guarantees the buffer holds `output_size` readable bytes.
+            unsafe { std::slice::from_raw_parts(result.output_data, result.output_size) }.to_vec()
+        };
+        if let Some(release) = result.release {
+            // SAFETY: released exactly once, after the copy. `RawResult` has the layout of
+            // `evmc_result`; no Rust reference to an `evmc_result` is created here.
+            unsafe { release((&result as *const RawResult).cast::<evmc_result>()) };
+        }
+        ExecutionResult {
+            status: status_from_raw(result.status_code),
+            gas_left: result.gas_left,
+            output,
+            create_address: result.create_address.bytes,
+        }
+    }
+}
+
+/// `evmc_result` with the status as a plain C int, so that a VM returning an unknown
+/// status code cannot produce an invalid Rust enum value.
+#[repr(C)]
+struct RawResult {
+    status_code: i32,
+    gas_left: i64,
+    output_data: *const u8,
+    output_size: usize,
+    release: evmc_sys::evmc_release_result_fn,
+    create_address: evmc_sys::evmc_address,
+    padding: [u8; 4],
+}
+
+const _: () = assert!(std::mem::size_of::<RawResult>() == std::mem::size_of::<evmc_result>());
+const _: () = assert!(std::mem::align_of::<RawResult>() == std::mem::align_of::<evmc_result>());
+const _: () = assert!(
+    std::mem::offset_of!(RawResult, create_address)
+        == std::mem::offset_of!(evmc_result, create_address)
+);
+
+type RawExecuteFn = unsafe extern "C" fn(
+    *mut evmc_vm,
+    *const evmc_host_interface,
+    *mut evmc_host_context,
+    evmc_revision,
+    *const evmc_message,
+    *const u8,
+    usize,
+) -> RawResult;
+
+/// Every status code of EVMC ABI 9 (the table raw codes are decoded with).
+pub const STATUS_CODES: [evmc_status_code; 21] = [
+    evmc_status_code::EVMC_SUCCESS,
+    evmc_status_code::EVMC_FAILURE,
+    evmc_status_code::EVMC_REVERT,
+    evmc_status_code::EVMC_OUT_OF_GAS,
+    evmc_status_code::EVMC_INVALID_INSTRUCTION,
+    evmc_status_code::EVMC_UNDEFINED_INSTRUCTION,
+    evmc_status_code::EVMC_STACK_OVERFLOW,
+    evmc_status_code::EVMC_STACK_UNDERFLOW,
+    evmc_status_code::EVMC_BAD_JUMP_DESTINATION,
+    evmc_status_code::EVMC_INVALID_MEMORY_ACCESS,
+    evmc_status_code::EVMC_CALL_DEPTH_EXCEEDED,
+    evmc_status_code::EVMC_STATIC_MODE_VIOLATION,
+    evmc_status_code::EVMC_PRECOMPILE_FAILURE,
+    evmc_status_code::EVMC_CONTRACT_VALIDATION_FAILURE,
+    evmc_status_code::EVMC_ARGUMENT_OUT_OF_RANGE,
+    evmc_status_code::EVMC_WASM_UNREACHABLE_INSTRUCTION,
+    evmc_status_code::EVMC_WASM_TRAP,
+    evmc_status_code::EVMC_INSUFFICIENT_BALANCE,
+    evmc_status_code::EVMC_INTERNAL_ERROR,
+    evmc_status_code::EVMC_REJECTED,
+    evmc_status_code::EVMC_OUT_OF_MEMORY,
+];
+
+/// The status with C value `raw`; unknown values become INTERNAL_ERROR.
+pub fn status_from_raw(raw: i32) -> evmc_status_code {
+    STATUS_CODES
+        .iter()
+        .copied()
+        .find(|s| *s as i32 == raw)
+        .unwrap_or(evmc_status_code::EVMC_INTERNAL_ERROR)
+}
+
 /// A loaded EVMC VM instance; destroyed on drop before the library is unloaded.
 pub struct Vm {
     instance: NonNull<evmc_vm>,
@@ -286,6 +377,9 @@ impl Vm {
         let Some(execute) = self.raw().execute else {
             return ExecutionResult::new(evmc_status_code::EVMC_INTERNAL_ERROR, 0);
         };
+        // SAFETY: only the declared type of the returned status changes (a C enum, i.e. a
+        // C int, read as `i32`); `RawResult` has `evmc_result`'s layout (asserted below).
+        let execute: RawExecuteFn = unsafe { std::mem::transmute(execute) };
         let code_ptr = if code.is_empty() {
             std::ptr::null()
         } else {
@@ -304,8 +398,8 @@ impl Vm {
                 code.len(),
             )
         };
-        // SAFETY: a fresh result from `execute`, released once by `take`.
-        unsafe { ExecutionResult::take(result) }
+        // SAFETY: a fresh result from `execute`, released once by `take_raw`.
+        unsafe { ExecutionResult::take_raw(result) }
     }
 }
 
@@ -348,6 +442,17 @@ pub fn parse_option(text: &str) -> Result<(String, String), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn raw_status_codes_decode_completely() {
+        // ABI 9 defines -3..=17; every one round-trips, anything else is INTERNAL_ERROR.
+        for raw in -3..=17 {
+            assert_eq!(status_from_raw(raw) as i32, raw);
+        }
+        assert_eq!(STATUS_CODES.len(), 21);
+        assert_eq!(status_from_raw(99), evmc_status_code::EVMC_INTERNAL_ERROR);
+        assert_eq!(status_from_raw(-4), evmc_status_code::EVMC_INTERNAL_ERROR);
+    }
 
     #[test]
     fn vm_spec_splits_path_and_options() {
