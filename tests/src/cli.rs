@@ -93,6 +93,14 @@ pub fn parse_revision(text: &str) -> Result<evmc_revision, String> {
         .ok_or_else(|| format!("unknown revision `{text}`"))
 }
 
+/// The display name of a revision (from [`REVISION_NAMES`]).
+pub fn revision_name(revision: evmc_revision) -> &'static str {
+    REVISION_NAMES
+        .iter()
+        .find(|(_, r)| *r == revision)
+        .map_or("unknown", |(name, _)| name)
+}
+
 /// Contract bytes from a CODE argument: a `.wat` file (assembled), another existing file
 /// (binary Wasm, or hex text), or hex (optional `0x`, whitespace ignored).
 pub fn load_code(arg: &str) -> Result<Vec<u8>, String> {
@@ -232,8 +240,9 @@ pub fn run_command(args: &RunArgs, out: &mut dyn Write) -> Result<i32, String> {
     let io = |e: std::io::Error| e.to_string();
     writeln!(
         out,
-        "Executing on {:?} with {} gas limit",
-        args.revision, args.gas
+        "Executing on {} with {} gas limit",
+        revision_name(args.revision),
+        args.gas
     )
     .map_err(io)?;
     let mut state = WorldState::new();
@@ -435,6 +444,7 @@ mod tests {
         );
         assert_eq!(parse_revision("4"), Ok(evmc_revision::EVMC_BYZANTIUM));
         assert_eq!(parse_revision("Istanbul"), Ok(evmc_revision::EVMC_ISTANBUL));
+        assert_eq!(revision_name(evmc_revision::EVMC_BYZANTIUM), "Byzantium");
         assert!(parse_revision("11").is_err());
         assert!(parse_revision("Prague").is_err());
         for raw in 0..=evmc_revision::EVMC_MAX_REVISION as u32 {

@@ -95,7 +95,7 @@ fn run_executes_a_wat_contract() {
     let text = stdout(&output);
     assert!(output.status.success(), "{text}");
     assert!(
-        text.contains("Executing on EVMC_BYZANTIUM with 1000000 gas limit"),
+        text.contains("Executing on Byzantium with 1000000 gas limit"),
         "{text}"
     );
     assert!(text.contains("Result:   EVMC_SUCCESS"), "{text}");
