@@ -152,7 +152,7 @@ pub fn execute(host: &Host<'_>, tx: &Transaction) -> Result<TxOutcome, InvalidTx
         let _ = state.sub_balance(&tx.sender, fee);
         state.set_nonce(&tx.sender, tx.nonce.saturating_add(1));
     });
-    let gas = i64::try_from(tx.gas_limit - intrinsic).unwrap_or(i64::MAX);
+    let gas = i64::try_from(tx.gas_limit.saturating_sub(intrinsic)).unwrap_or(i64::MAX);
     let mut msg = Message {
         kind: evmc_call_kind::EVMC_CALL,
         is_static: false,
@@ -183,7 +183,7 @@ pub fn settle(
     intrinsic: u64,
     result: ExecutionResult,
 ) -> TxOutcome {
-    let frame_gas = tx.gas_limit - intrinsic;
+    let frame_gas = tx.gas_limit.saturating_sub(intrinsic);
     let kept = matches!(
         result.status,
         evmc_status_code::EVMC_SUCCESS | evmc_status_code::EVMC_REVERT
@@ -193,9 +193,9 @@ pub fn settle(
     } else {
         0
     };
-    let refund = capped_refund(state.refund(), tx.gas_limit - gas_left);
-    gas_left += refund;
-    let gas_used = tx.gas_limit - gas_left;
+    let refund = capped_refund(state.refund(), tx.gas_limit.saturating_sub(gas_left));
+    gas_left = gas_left.saturating_add(refund);
+    let gas_used = tx.gas_limit.saturating_sub(gas_left);
     state.add_balance(&tx.sender, U256::from(gas_left) * tx.gas_price);
     state.add_balance(coinbase, U256::from(gas_used) * tx.gas_price);
     state.finalize();
