@@ -262,6 +262,41 @@ mod tests {
     }
 
     #[test]
+    fn set_option_rejects_invalid_utf8_and_null() {
+        use sys::evmc_set_option_result::*;
+        let vm = evmc_create_ssvm();
+        let bad = c"\xff";
+        // SAFETY: `vm` is live; every string is NUL-terminated or null; destroyed once.
+        unsafe {
+            assert_eq!(
+                set_option(vm, bad.as_ptr(), c"true".as_ptr()),
+                EVMC_SET_OPTION_INVALID_NAME
+            );
+            assert_eq!(
+                set_option(vm, c"trace".as_ptr(), bad.as_ptr()),
+                EVMC_SET_OPTION_INVALID_VALUE
+            );
+            let null = std::ptr::null();
+            assert_eq!(
+                set_option(vm, c"trace".as_ptr(), null),
+                EVMC_SET_OPTION_INVALID_VALUE
+            );
+            assert_eq!(set_option(vm, null, null), EVMC_SET_OPTION_INVALID_NAME);
+            let name = c"trace".as_ptr();
+            let value = c"true".as_ptr();
+            let nothing = std::ptr::null_mut();
+            assert_eq!(
+                set_option(nothing, name, value),
+                EVMC_SET_OPTION_INVALID_NAME
+            );
+            assert_eq!(instance(vm).unwrap().options(), Options::default());
+            assert_eq!(set_option(vm, name, value), EVMC_SET_OPTION_SUCCESS);
+            assert!(instance(vm).unwrap().options().trace);
+            destroy(vm);
+        }
+    }
+
+    #[test]
     fn a_panic_becomes_internal_error() {
         let outcome = guarded(|| panic!("deliberate panic in a test"));
         assert_eq!(outcome, Outcome::status(StatusCode::InternalError));
