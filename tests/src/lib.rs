@@ -11,3 +11,5 @@ pub mod trie;
 pub mod wast;
 #[cfg(test)]
 mod host_frames_tests;
+pub mod inject;
+pub mod modgen;
