@@ -192,7 +192,8 @@ impl<'vm> Host<'vm> {
     }
 
     /// Executes a message with full frame semantics: CREATE computes the address and bumps
-    /// the sender's nonce, every other kind is a call.
+    /// the sender's nonce, every other kind is a call. CREATE2 (Constantinople) is outside
+    /// this Byzantium host and answered with REJECTED.
     pub fn call(&self, msg: &Message) -> ExecutionResult {
         match msg.kind {
             evmc_call_kind::EVMC_CREATE => self.create(msg),

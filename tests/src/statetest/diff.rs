@@ -2,7 +2,7 @@
 //! `expected-poststate/<name>.json` when one sits next to the tests, else a listing of the
 //! computed state.
 
-use super::loader::load_post_state;
+use super::loader::{load_post_state, EXPECTED_POSTSTATE_DIR};
 use crate::state::{Account, Address, WorldState};
 use crate::trie::keccak256;
 use std::collections::BTreeSet;
@@ -13,7 +13,10 @@ pub fn expected_poststate_path(test_file: &Path, name: &str) -> Option<PathBuf> 
     test_file
         .ancestors()
         .skip(1)
-        .map(|dir| dir.join("expected-poststate").join(format!("{name}.json")))
+        .map(|dir| {
+            dir.join(EXPECTED_POSTSTATE_DIR)
+                .join(format!("{name}.json"))
+        })
         .find(|candidate| candidate.is_file())
 }
 

@@ -134,7 +134,11 @@ pub fn load_file(path: &Path) -> Result<Vec<StateTest>, LoadError> {
         .collect()
 }
 
-/// Every `.json` file under `paths` (files are taken as given), sorted, recursively.
+/// Folder of expected post states next to a suite (skipped when collecting tests).
+pub const EXPECTED_POSTSTATE_DIR: &str = "expected-poststate";
+
+/// Every `.json` file under `paths` (files are taken as given), sorted, recursively,
+/// except inside [`EXPECTED_POSTSTATE_DIR`] folders.
 pub fn collect_files(paths: &[PathBuf]) -> Result<Vec<PathBuf>, String> {
     let mut files = Vec::new();
     for path in paths {
@@ -156,6 +160,13 @@ fn walk(dir: &Path, files: &mut Vec<PathBuf>) -> std::io::Result<()> {
     entries.sort();
     for entry in entries {
         if entry.is_dir() {
+            // Expected post states sit next to suites; they are not tests.
+            if entry
+                .file_name()
+                .is_some_and(|n| n == EXPECTED_POSTSTATE_DIR)
+            {
+                continue;
+            }
             walk(&entry, files)?;
         } else if entry.extension().is_some_and(|e| e == "json") {
             files.push(entry);
@@ -468,6 +479,29 @@ mod tests {
             "a94f5374fce5edbc8e2a8697c15331677e6ebf0b"
         );
         assert!(sender_from_secret_key(&[0; 32]).is_err());
+    }
+
+    #[test]
+    fn collects_json_recursively_but_not_expected_post_states() {
+        let root = std::env::temp_dir().join(format!("ssvm-collect-{}", std::process::id()));
+        std::fs::create_dir_all(root.join("st").join("deeper")).unwrap();
+        std::fs::create_dir_all(root.join(EXPECTED_POSTSTATE_DIR)).unwrap();
+        for file in [
+            "st/b.json",
+            "st/deeper/a.json",
+            "st/notes.yml",
+            "expected-poststate/x.json",
+        ] {
+            std::fs::write(root.join(file), "{}").unwrap();
+        }
+        let files = collect_files(std::slice::from_ref(&root));
+        let missing = collect_files(&[root.join("nope")]);
+        let _ = std::fs::remove_dir_all(&root);
+        assert_eq!(
+            files.unwrap(),
+            vec![root.join("st/b.json"), root.join("st/deeper/a.json")]
+        );
+        assert!(missing.unwrap_err().contains("no such file or directory"));
     }
 
     #[test]
