@@ -911,6 +911,18 @@ mod tests {
     }
 
     #[test]
+    fn exception_handling_is_rejected() {
+        let wasm = wat::parse_str(
+            r#"(module (func (export "main") (block $h (try_table (catch_all $h) nop))))"#,
+        )
+        .unwrap();
+        assert!(matches!(
+            inject_use_gas(&wasm),
+            Err(InjectError::Unsupported(_))
+        ));
+    }
+
+    #[test]
     fn invalid_input_is_rejected() {
         assert!(matches!(
             inject_use_gas(b"\0asm\x01\0\0\0\x01"),
