@@ -237,6 +237,16 @@ fn fail(out: &mut dyn Write, message: &str) -> i32 {
 pub fn run_command(args: &RunArgs, out: &mut dyn Write) -> Result<i32, String> {
     let code = load_code(&args.code)?;
     let vm = open_vm(args.vm.as_deref(), &args.options)?;
+    run_on_vm(&vm, args, code, out)
+}
+
+/// The body of `ssvm run` on an already loaded VM with the contract bytes.
+pub fn run_on_vm(
+    vm: &Vm,
+    args: &RunArgs,
+    code: Vec<u8>,
+    out: &mut dyn Write,
+) -> Result<i32, String> {
     let io = |e: std::io::Error| e.to_string();
     writeln!(
         out,
@@ -254,7 +264,7 @@ pub fn run_command(args: &RunArgs, out: &mut dyn Write) -> Result<i32, String> {
         },
     );
     let recipient = if args.create {
-        let host = Host::new(&vm, args.revision, run_env(args), state);
+        let host = Host::new(vm, args.revision, run_env(args), state);
         let msg = run_message(args, evmc_call_kind::EVMC_CREATE, RUN_SENDER, code);
         let result = host.call(&msg);
         if result.status != evmc_status_code::EVMC_SUCCESS {
@@ -289,7 +299,7 @@ pub fn run_command(args: &RunArgs, out: &mut dyn Write) -> Result<i32, String> {
             args.input.clone(),
         )
     };
-    let host = Host::new(&vm, args.revision, run_env(args), state.clone());
+    let host = Host::new(vm, args.revision, run_env(args), state.clone());
     let result = host.call(&msg);
     writeln!(out, "Result:   {:?}", result.status).map_err(io)?;
     writeln!(out, "Gas used: {}", args.gas - result.gas_left).map_err(io)?;
@@ -300,7 +310,7 @@ pub fn run_command(args: &RunArgs, out: &mut dyn Write) -> Result<i32, String> {
         writeln!(out, "Output:   {}", hex::encode(&result.output)).map_err(io)?;
     }
     if args.bench {
-        let (runs, mean) = bench(&vm, args, &state, &msg);
+        let (runs, mean) = bench(vm, args, &state, &msg);
         writeln!(
             out,
             "Bench:    {runs} runs, mean {:.3} us per execute",
@@ -531,6 +541,53 @@ mod tests {
         }
         // 4096 frames of over 4 KiB: far beyond a default 2 MiB test-thread stack.
         assert_eq!(on_large_stack(|| depth(4096)), 4096);
+    }
+
+    #[test]
+    fn run_calls_and_creates_on_the_script_vm() {
+        // Script VM (see host_frames_tests): every op costs 100 gas; `01 <out>` finishes.
+        let vm = crate::host_frames_tests::script_vm();
+        let mut args = parse_run_args(&strings(&["--gas", "1000", "--bench", "unused"])).unwrap();
+        let mut out = Vec::new();
+        assert_eq!(run_on_vm(&vm, &args, vec![0x01, 0xab], &mut out), Ok(0));
+        let text = String::from_utf8(out).unwrap();
+        assert!(
+            text.contains("Executing on Byzantium with 1000 gas limit"),
+            "{text}"
+        );
+        assert!(
+            text.contains("Result:   EVMC_SUCCESS\nGas used: 100\nOutput:   ab\n"),
+            "{text}"
+        );
+        assert!(
+            text.contains("Bench:    ") && text.contains(" us per execute"),
+            "{text}"
+        );
+        // Create: init code `01 05 01 cd` deploys `05 01 cd` (3 bytes: 100 + 600 gas), then
+        // the call stores (100) and finishes with cd (100).
+        args.create = true;
+        args.bench = false;
+        let mut out = Vec::new();
+        assert_eq!(
+            run_on_vm(&vm, &args, vec![0x01, 0x05, 0x01, 0xcd], &mut out),
+            Ok(0)
+        );
+        let text = String::from_utf8(out).unwrap();
+        let created = hex::encode(crate::host::create_address(&RUN_SENDER, 0));
+        assert!(
+            text.contains(&format!("Created:  0x{created} (gas used 700)")),
+            "{text}"
+        );
+        assert!(text.contains("Gas used: 200\nOutput:   cd"), "{text}");
+        // A failing contract: exit status 1, no output line.
+        args.create = false;
+        let mut out = Vec::new();
+        assert_eq!(run_on_vm(&vm, &args, vec![0x03], &mut out), Ok(1));
+        let text = String::from_utf8(out).unwrap();
+        assert!(
+            text.contains("Result:   EVMC_FAILURE\nGas used: 1000\n") && !text.contains("Output"),
+            "{text}"
+        );
     }
 
     #[test]

@@ -22,7 +22,7 @@ use std::ptr::NonNull;
 const OP_COST: i64 = 100;
 
 /// Creates the script VM.
-fn script_vm() -> Vm {
+pub(crate) fn script_vm() -> Vm {
     let instance = Box::new(evmc_vm {
         abi_version: evmc_sys::EVMC_ABI_VERSION as i32,
         name: c"script".as_ptr(),
