@@ -327,6 +327,114 @@ mod tests {
     }
 
     #[test]
+    fn runs_a_file_end_to_end_on_the_script_vm() {
+        use crate::state::{Account, WorldState};
+        // Contract code `05 01` on the script VM (host_frames_tests): store 1 in slot 0
+        // (100 gas), finish (100 gas). Hand-derived post state: gas used 21000 + 200.
+        let contract = [0xc0; 20];
+        let sender: [u8; 20] = hex::decode("a94f5374fce5edbc8e2a8697c15331677e6ebf0b")
+            .unwrap()
+            .try_into()
+            .unwrap();
+        let coinbase = [0x2a; 20];
+        let mut post = WorldState::new();
+        post.insert_account(
+            sender,
+            Account {
+                balance: U256::new(1_000_000 - 21_200),
+                nonce: 1,
+                ..Account::default()
+            },
+        );
+        post.insert_account(
+            coinbase,
+            Account {
+                balance: U256::new(21_200),
+                ..Account::default()
+            },
+        );
+        let mut storage = std::collections::BTreeMap::new();
+        let mut one = [0; 32];
+        one[31] = 1;
+        storage.insert([0; 32], one);
+        post.insert_account(
+            contract,
+            Account {
+                code: vec![0x05, 0x01].into(),
+                storage,
+                ..Account::default()
+            },
+        );
+        let good = hex::encode(post.state_root());
+        let logs = hex::encode(crate::state::logs_hash(&[]));
+        let entry = |hash: &str| {
+            format!(
+                r#"{{"hash": "0x{hash}", "logs": "0x{logs}", "indexes": {{"data": 0, "gas": 0, "value": 0}}}}"#
+            )
+        };
+        let json = format!(
+            r#"{{"scripted": {{
+              "env": {{"currentCoinbase": "0x{cb}", "currentDifficulty": "0x1", "currentGasLimit": "0x989680",
+                       "currentNumber": "0x1", "currentTimestamp": "0x1"}},
+              "pre": {{"0x{s}": {{"balance": "0x0f4240", "nonce": "0x0", "code": "0x", "storage": {{}}}},
+                       "0x{c}": {{"balance": "0x0", "nonce": "0x0", "code": "0x0501", "storage": {{}}}}}},
+              "transaction": {{"data": ["0x"], "gasLimit": ["0x0186a0"], "value": ["0x0"], "gasPrice": "0x1", "nonce": "0x0",
+                       "secretKey": "0x45a915e4d060149eb4365960e6a7a45f334393093061116b197e3240065ff2d8", "to": "0x{c}"}},
+              "post": {{"Byzantium": [{good_entry}, {bad_entry}], "Istanbul": [{good_entry}]}} }} }}"#,
+            cb = hex::encode(coinbase),
+            s = hex::encode(sender),
+            c = hex::encode(contract),
+            good_entry = entry(&good),
+            bad_entry = entry(&"0".repeat(64)),
+        );
+        let path = std::env::temp_dir().join(format!("ssvm-runner-{}.json", std::process::id()));
+        std::fs::write(&path, json).unwrap();
+        let vm = crate::host_frames_tests::script_vm();
+        let mut out = Vec::new();
+        let summary = run_paths(
+            &vm,
+            std::slice::from_ref(&path),
+            &RunOptions::default(),
+            &mut out,
+        )
+        .unwrap();
+        let _ = std::fs::remove_file(&path);
+        let text = String::from_utf8(out).unwrap();
+        assert_eq!(
+            summary,
+            Summary {
+                passed: 1,
+                failed: 1,
+                skipped: 1
+            },
+            "{text}"
+        );
+        assert!(
+            text.contains("[1/3] PASS scripted Byzantium[0] d0 g0 v0"),
+            "{text}"
+        );
+        assert!(
+            text.contains(&format!(
+                "[2/3] FAIL scripted Byzantium[1] d0 g0 v0: root mismatch: got 0x{good}"
+            )),
+            "{text}"
+        );
+        assert!(
+            text.contains("(status EVMC_SUCCESS, gas used 21200)"),
+            "{text}"
+        );
+        assert!(
+            text.contains("computed post state (no expected-poststate file found):"),
+            "{text}"
+        );
+        assert!(text.contains("[3/3] SKIP scripted Istanbul[0]"), "{text}");
+        assert!(
+            text.trim_end().ends_with("1 passed, 1 failed, 1 skipped"),
+            "{text}"
+        );
+    }
+
+    #[test]
     fn summary_line() {
         let s = Summary {
             passed: 3,
