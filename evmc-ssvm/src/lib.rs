@@ -1,6 +1,8 @@
 //! SSVM: an Ewasm virtual machine (Wasm engine, metering, bignum opcodes) and its EVMC face.
-pub mod engine;
+
 pub mod cache;
+pub mod contract;
+pub mod engine;
 pub mod evmc;
 pub mod options;
 pub mod vm;

@@ -37,6 +37,8 @@ pub struct SsvmVm {
     evmc: sys::evmc_vm,
     /// Current options: read (copied) at the start of each execute, written by set_option.
     options: RwLock<Options>,
+    /// Compiled contracts, shared by every execute on this instance.
+    cache: vm::ContractCache,
 }
 
 impl SsvmVm {
@@ -53,6 +55,7 @@ impl SsvmVm {
                 set_option: Some(set_option),
             },
             options: RwLock::new(Options::default()),
+            cache: vm::ContractCache::default(),
         }
     }
 
@@ -240,7 +243,7 @@ unsafe fn execute_checked(
     // SAFETY: `host` is null or a valid table whose functions accept `ctx` for this call.
     let mut host = unsafe { EvmcHost::new(host.as_ref(), ctx) };
     let opts = vm.options();
-    vm::execute(&opts, rev, &message, code, &mut host)
+    vm::execute(&opts, &vm.cache, rev, &message, code, &mut host)
 }
 
 #[cfg(test)]

@@ -1,0 +1,273 @@
+//! An Ewasm contract: the code gate's validation and interface steps (EWASM.md section 1,
+//! steps 5, 6 and 8) producing a compiled [`Contract`], and one execution of its `main` with
+//! the EEI as the engine's host (section 2's outcome mapping via `ewasm_host::outcome`).
+
+use std::fmt;
+
+use ewasm_host::gate::{
+    self, ContractInterface, ExportDesc, ExportKind, GateError, GateOptions, ImportDesc, ImportKind,
+};
+use ewasm_host::outcome::{self, Ending, HostExit};
+use ewasm_host::table::{self, ImportDef};
+use ewasm_host::{Eei, EeiOptions};
+use ewasm_host::{HostContext, Message, Revision};
+
+use crate::engine::{
+    self, CompileError, Extern, ExternType, FuncType, Host, HostCallContext, HostFuncId,
+    InvokeError, Module, Store, Trap, ValType,
+};
+use crate::vm::Outcome;
+
+/// The options that shape how a contract is validated and compiled (part of the cache key).
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub struct CompileOptions {
+    /// In-VM gas metering per basic block (EWASM.md section 4).
+    pub metering: bool,
+    /// Allow imports from namespace `bignum`.
+    pub bignum: bool,
+    /// Allow imports from namespace `debug`.
+    pub debug: bool,
+    /// Reject modules that use any float instruction.
+    pub reject_floats: bool,
+    /// Linear-memory page cap.
+    pub max_memory_pages: u32,
+    /// The revision whose EEI functions may be imported.
+    pub revision: Revision,
+}
+
+/// Why a contract failed the code gate (cold path; the message names the culprit).
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum ContractError {
+    /// Decoding, validation or translation failed.
+    Compile(CompileError),
+    /// The Ewasm contract interface checks failed.
+    Interface(GateError),
+    /// A float instruction occurs while option `floats=reject` is set.
+    FloatsRejected,
+}
+
+impl fmt::Display for ContractError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ContractError::Compile(e) => write!(f, "invalid wasm: {e}"),
+            ContractError::Interface(e) => write!(f, "contract interface: {e}"),
+            ContractError::FloatsRejected => {
+                f.write_str("float instructions are rejected (option floats=reject)")
+            }
+        }
+    }
+}
+
+impl std::error::Error for ContractError {}
+
+/// A contract that passed the gate: the compiled module and, per function import in import
+/// order, the EEI function it is bound to.
+#[derive(Debug)]
+pub struct Contract {
+    module: Module,
+    imports: Vec<&'static ImportDef>,
+    config: engine::Config,
+}
+
+impl Contract {
+    /// Validates, checks and compiles `code` (whose preamble and version were checked).
+    pub fn compile(code: &[u8], opts: &CompileOptions) -> Result<Contract, ContractError> {
+        let config = engine_config(opts);
+        let module = Module::compile(code, &config).map_err(ContractError::Compile)?;
+        let gate_opts = GateOptions {
+            bignum: opts.bignum,
+            debug: opts.debug,
+            revision: opts.revision,
+        };
+        let imports = gate::check_interface(&interface_of(&module), &gate_opts)
+            .map_err(ContractError::Interface)?;
+        if opts.reject_floats && module.uses_floats() {
+            return Err(ContractError::FloatsRejected);
+        }
+        Ok(Contract {
+            module,
+            imports,
+            config,
+        })
+    }
+
+    /// Runs `main` for `msg`; `code` is the contract's code as the host passed it.
+    pub fn execute(
+        &self,
+        msg: &Message,
+        code: &[u8],
+        host: &mut dyn HostContext,
+        revision: Revision,
+        eei_opts: EeiOptions,
+    ) -> Outcome {
+        let mut store = Store::new(self.config);
+        store.set_gas(msg.gas);
+        let externs: Vec<Extern> = self
+            .imports
+            .iter()
+            .zip(0u32..)
+            .map(|(def, id)| store.alloc_host_func(&func_type_of(def), HostFuncId(id)))
+            .collect();
+        let mut eei_host = EeiHost {
+            eei: Eei::new(host, msg, code, revision, eei_opts),
+            imports: &self.imports,
+        };
+        let ending = match store.instantiate(&self.module, &externs, &mut eei_host) {
+            Ok(instance) => match store.invoke(&mut eei_host, instance, "main", &[]) {
+                Ok(_) => Ending::Returned,
+                Err(InvokeError::Trap(trap)) => ending_of(trap),
+                // The gate guarantees `main: () -> ()`; anything else is an engine bug.
+                Err(InvokeError::NoSuchExport(_) | InvokeError::ArgumentMismatch) => {
+                    Ending::Internal
+                }
+            },
+            // Segments out of bounds: a Wasm trap during instantiation.
+            Err(_) => Ending::Trap,
+        };
+        let (status, keep_gas, keep_output) = outcome::to_status(ending);
+        Outcome {
+            status,
+            gas_left: if keep_gas { store.gas() } else { 0 },
+            output: if keep_output {
+                eei_host.eei.take_output()
+            } else {
+                Vec::new()
+            },
+            create_address: [0; 20],
+        }
+    }
+}
+
+/// The engine configuration for `opts`.
+fn engine_config(opts: &CompileOptions) -> engine::Config {
+    engine::Config {
+        metering: opts.metering,
+        max_memory_pages: opts.max_memory_pages,
+        ..engine::Config::default()
+    }
+}
+
+/// How the engine's trap ends the execution. Host exits travel as `Trap::Host(exit as u8)`.
+fn ending_of(trap: Trap) -> Ending {
+    match trap {
+        Trap::Host(code) => match HostExit::ALL.get(usize::from(code)) {
+            Some(exit) => Ending::Exit(*exit),
+            None => Ending::Internal,
+        },
+        Trap::OutOfGas => Ending::Exit(HostExit::OutOfGas),
+        _ => Ending::Trap,
+    }
+}
+
+/// The engine's host: dispatches host function ids (import positions) to the EEI.
+struct EeiHost<'e, 'a> {
+    eei: Eei<'a>,
+    imports: &'e [&'static ImportDef],
+}
+
+impl Host for EeiHost<'_, '_> {
+    fn call(
+        &mut self,
+        func: HostFuncId,
+        ctx: HostCallContext<'_>,
+        args: &[u64],
+        results: &mut [u64],
+    ) -> Result<(), Trap> {
+        let Some(def) = usize::try_from(func.0)
+            .ok()
+            .and_then(|i| self.imports.get(i))
+        else {
+            return Err(Trap::Host(HostExit::ContractValidationFailure as u8));
+        };
+        match self.eei.call(def.func, ctx.memory, ctx.gas, args) {
+            Ok(value) => {
+                if let (Some(v), Some(slot)) = (value, results.first_mut()) {
+                    *slot = v;
+                }
+                Ok(())
+            }
+            Err(exit) => Err(Trap::Host(exit as u8)),
+        }
+    }
+}
+
+/// The contract interface the gate checks, read off the compiled module.
+fn interface_of(module: &Module) -> ContractInterface {
+    let imports = module
+        .imports()
+        .iter()
+        .map(|imp| ImportDesc {
+            module: imp.module.clone(),
+            name: imp.name.clone(),
+            kind: match &imp.ty {
+                ExternType::Func(ty) => {
+                    ImportKind::Func(gate_types(&ty.params), gate_types(&ty.results))
+                }
+                ExternType::Memory(_) => ImportKind::Memory,
+                ExternType::Table(_) => ImportKind::Table,
+                ExternType::Global(_) => ImportKind::Global,
+            },
+        })
+        .collect();
+    let exports = module
+        .exports()
+        .into_iter()
+        .map(|exp| ExportDesc {
+            name: exp.name,
+            kind: match exp.ty {
+                ExternType::Func(ty) => {
+                    ExportKind::Func(gate_types(&ty.params), gate_types(&ty.results))
+                }
+                ExternType::Memory(_) => ExportKind::Memory,
+                ExternType::Table(_) => ExportKind::Table,
+                ExternType::Global(_) => ExportKind::Global,
+            },
+        })
+        .collect();
+    ContractInterface {
+        imports,
+        exports,
+        has_start: module.has_start(),
+        memories_defined: u32::try_from(module.defined_memory_count()).unwrap_or(u32::MAX),
+        memories_imported: u32::try_from(module.imported_memory_count()).unwrap_or(u32::MAX),
+    }
+}
+
+fn gate_types(types: &[ValType]) -> Vec<table::ValType> {
+    types.iter().map(|t| gate_type(*t)).collect()
+}
+
+fn gate_type(t: ValType) -> table::ValType {
+    match t {
+        ValType::I32 => table::ValType::I32,
+        ValType::I64 => table::ValType::I64,
+        ValType::F32 => table::ValType::F32,
+        ValType::F64 => table::ValType::F64,
+    }
+}
+
+fn engine_type(t: table::ValType) -> ValType {
+    match t {
+        table::ValType::I32 => ValType::I32,
+        table::ValType::I64 => ValType::I64,
+        table::ValType::F32 => ValType::F32,
+        table::ValType::F64 => ValType::F64,
+    }
+}
+
+/// The engine signature of an EEI table entry.
+fn func_type_of(def: &ImportDef) -> FuncType {
+    let params: Vec<ValType> = def
+        .signature
+        .params
+        .iter()
+        .map(|t| engine_type(*t))
+        .collect();
+    let results: Vec<ValType> = def
+        .signature
+        .results
+        .iter()
+        .map(|t| engine_type(*t))
+        .collect();
+    FuncType::new(&params, &results)
+}
