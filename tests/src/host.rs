@@ -255,7 +255,8 @@ impl<'vm> Host<'vm> {
     }
 
     /// Creates a contract at `address` running `msg.input` as init code: collision (nonce or
-    /// code present) → failure; new account nonce 1 with the value; on success the output
+    /// code present) → failure; new account nonce 1 with the value; empty init code runs
+    /// nothing and succeeds with all gas; on success the output
     /// is deposited (more than [`MAX_CODE_SIZE`] bytes, or fewer than 200 gas per byte left
     /// → failure) and `create_address` is set.
     pub fn create_at(&self, msg: &Message, address: Address) -> ExecutionResult {
@@ -278,7 +279,13 @@ impl<'vm> Host<'vm> {
             input: Vec::new(),
             ..msg.clone()
         };
-        let mut result = self.run(&frame_msg, &msg.input);
+        // Empty init code runs nothing and succeeds with all gas (like a call to an account
+        // without code): the account is created with no code.
+        let mut result = if msg.input.is_empty() {
+            ExecutionResult::new(evmc_status_code::EVMC_SUCCESS, msg.gas)
+        } else {
+            self.run(&frame_msg, &msg.input)
+        };
         if result.status == evmc_status_code::EVMC_SUCCESS {
             let deposit = i64::try_from(result.output.len())
                 .ok()

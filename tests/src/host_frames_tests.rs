@@ -372,6 +372,21 @@ fn create_failures_keep_the_nonce_bump_and_leave_no_account() {
 }
 
 #[test]
+fn create_with_empty_init_code_succeeds_without_running() {
+    let vm = script_vm();
+    let h = host(&vm, world(&[(SENDER, 0, 3, vec![])]));
+    let r = h.call(&create(Vec::new(), 10_000));
+    let expected = create_address(&SENDER, 3);
+    assert_eq!(
+        (r.status, r.gas_left, r.create_address),
+        (evmc_status_code::EVMC_SUCCESS, 10_000, expected)
+    );
+    let state = h.state();
+    let account = state.account(&expected).unwrap();
+    assert_eq!((account.nonce, account.code.len()), (1, 0));
+}
+
+#[test]
 fn create_collision_fails_with_no_gas() {
     let vm = script_vm();
     let target = create_address(&SENDER, 0);
