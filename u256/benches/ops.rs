@@ -1,7 +1,8 @@
 //! Every `U256` operation side by side with `ruint`, `ethnum` and `primitive-types`.
 //!
 //! Each criterion group is one operation; each function in it is one library, timed over
-//! the same [`N`] fixed pseudo-random operand sets per iteration (so one iteration is `N`
+//! the same [`N`] fixed pseudo-random operand sets per iteration (each library gets them
+//! in its own type, converted before timing) (so one iteration is `N`
 //! operations; `table.sh` divides by `N`). A library without the operation has no cell.
 //! Before timing, every library's result is checked against ours once.
 
@@ -155,10 +156,14 @@ macro_rules! binary {
         $( check($op, "ethnum", &set, |(a, b)| ours_fn(a.ours, b.ours), |(a, b): (Val, Val)| from_eth($e(a.eth, b.eth))); )?
         $( check($op, "primitive-types", &set, |(a, b)| ours_fn(a.ours, b.ours), |(a, b): (Val, Val)| from_pt($p(a.pt, b.pt))); )?
         let mut g = $c.benchmark_group($op);
-        cell(&mut g, "ours", &set, |(a, b)| ours_fn(a.ours, b.ours));
-        $( cell(&mut g, "ruint", &set, |(a, b)| $r(a.ru, b.ru)); )?
-        $( cell(&mut g, "ethnum", &set, |(a, b)| $e(a.eth, b.eth)); )?
-        $( cell(&mut g, "primitive-types", &set, |(a, b)| $p(a.pt, b.pt)); )?
+        let ours: Vec<(U256, U256)> = set.iter().map(|(a, b)| (a.ours, b.ours)).collect();
+        cell(&mut g, "ours", &ours, |(a, b)| ours_fn(a, b));
+        $( let ru: Vec<(Ru, Ru)> = set.iter().map(|(a, b)| (a.ru, b.ru)).collect();
+           cell(&mut g, "ruint", &ru, |(a, b)| $r(a, b)); )?
+        $( let eth: Vec<(Eth, Eth)> = set.iter().map(|(a, b)| (a.eth, b.eth)).collect();
+           cell(&mut g, "ethnum", &eth, |(a, b)| $e(a, b)); )?
+        $( let pt: Vec<(Pt, Pt)> = set.iter().map(|(a, b)| (a.pt, b.pt)).collect();
+           cell(&mut g, "primitive-types", &pt, |(a, b)| $p(a, b)); )?
         g.finish();
     }};
 }
@@ -187,24 +192,35 @@ fn modular(c: &mut Criterion) {
     let inp = inputs();
     for (op, add) in [("addmod", true), ("mulmod", false)] {
         let set = &inp.uniform;
-        let ours = |(a, b, m): (Val, Val, Val)| {
+        let ours = |(a, b, m): (U256, U256, U256)| {
             if add {
-                a.ours.addmod(b.ours, m.ours)
+                a.addmod(b, m)
             } else {
-                a.ours.mulmod(b.ours, m.ours)
+                a.mulmod(b, m)
             }
         };
-        let ru = |(a, b, m): (Val, Val, Val)| {
+        let ru = |(a, b, m): (Ru, Ru, Ru)| {
             if add {
-                a.ru.add_mod(b.ru, m.ru)
+                a.add_mod(b, m)
             } else {
-                a.ru.mul_mod(b.ru, m.ru)
+                a.mul_mod(b, m)
             }
         };
-        check(op, "ruint", set, ours, |t| from_ru(ru(t)));
+        let ours_set: Vec<_> = set
+            .iter()
+            .map(|(a, b, m)| (a.ours, b.ours, m.ours))
+            .collect();
+        let ru_set: Vec<_> = set.iter().map(|(a, b, m)| (a.ru, b.ru, m.ru)).collect();
+        check(
+            op,
+            "ruint",
+            set,
+            |(a, b, m)| ours((a.ours, b.ours, m.ours)),
+            |(a, b, m)| from_ru(ru((a.ru, b.ru, m.ru))),
+        );
         let mut g = c.benchmark_group(op);
-        cell(&mut g, "ours", set, ours);
-        cell(&mut g, "ruint", set, ru);
+        cell(&mut g, "ours", &ours_set, ours);
+        cell(&mut g, "ruint", &ru_set, ru);
         g.finish();
     }
 }
@@ -264,45 +280,44 @@ fn indexed(c: &mut Criterion) {
             "byte" => |(k, v)| U256::byte(k, v),
             _ => |(k, v)| U256::signextend(k, v),
         };
-        let ru: Option<fn(Ix) -> Ru> = match op {
-            "shl" => Some(|(v, k)| v.ru.wrapping_shl(k)),
-            "shr" => Some(|(v, k)| v.ru.wrapping_shr(k)),
-            "sar" => Some(|(v, k)| v.ru.arithmetic_shr(k)),
-            "byte" => Some(|(v, k)| Ru::from(v.ru.byte(31 - k))),
+        let ru: Option<fn((Ru, usize)) -> Ru> = match op {
+            "shl" => Some(|(v, k)| v.wrapping_shl(k)),
+            "shr" => Some(|(v, k)| v.wrapping_shr(k)),
+            "sar" => Some(|(v, k)| v.arithmetic_shr(k)),
+            "byte" => Some(|(v, k)| Ru::from(v.byte(31 - k))),
             _ => None,
         };
-        let eth: Option<fn(Ix) -> Eth> = match op {
-            "shl" => Some(|(v, k)| v.eth.wrapping_shl(k as u32)),
-            "shr" => Some(|(v, k)| v.eth.wrapping_shr(k as u32)),
-            "sar" => Some(|(v, k)| v.eth.as_i256().wrapping_shr(k as u32).as_u256()),
+        let eth: Option<fn((Eth, usize)) -> Eth> = match op {
+            "shl" => Some(|(v, k)| v.wrapping_shl(k as u32)),
+            "shr" => Some(|(v, k)| v.wrapping_shr(k as u32)),
+            "sar" => Some(|(v, k)| v.as_i256().wrapping_shr(k as u32).as_u256()),
             _ => None,
         };
-        let pt: Option<fn(Ix) -> Pt> = match op {
-            "shl" => Some(|(v, k)| v.pt << k),
-            "shr" => Some(|(v, k)| v.pt >> k),
-            "byte" => Some(|(v, k)| Pt::from(v.pt.byte(31 - k))),
+        let pt: Option<fn((Pt, usize)) -> Pt> = match op {
+            "shl" => Some(|(v, k)| v << k),
+            "shr" => Some(|(v, k)| v >> k),
+            "byte" => Some(|(v, k)| Pt::from(v.byte(31 - k))),
             _ => None,
         };
         let expect = |x: Ix| ours((U256::from_u64(x.1 as u64), x.0.ours));
-        if let Some(f) = ru {
-            check(op, "ruint", set, expect, |x| from_ru(f(x)));
-        }
-        if let Some(f) = eth {
-            check(op, "ethnum", set, expect, |x| from_eth(f(x)));
-        }
-        if let Some(f) = pt {
-            check(op, "primitive-types", set, expect, |x| from_pt(f(x)));
-        }
         let mut g = c.benchmark_group(op);
         cell(&mut g, "ours", &ours_set, ours);
         if let Some(f) = ru {
-            cell(&mut g, "ruint", set, f);
+            check(op, "ruint", set, expect, |(v, k)| from_ru(f((v.ru, k))));
+            let lib_set: Vec<_> = set.iter().map(|&(v, k)| (v.ru, k)).collect();
+            cell(&mut g, "ruint", &lib_set, f);
         }
         if let Some(f) = eth {
-            cell(&mut g, "ethnum", set, f);
+            check(op, "ethnum", set, expect, |(v, k)| from_eth(f((v.eth, k))));
+            let lib_set: Vec<_> = set.iter().map(|&(v, k)| (v.eth, k)).collect();
+            cell(&mut g, "ethnum", &lib_set, f);
         }
         if let Some(f) = pt {
-            cell(&mut g, "primitive-types", set, f);
+            check(op, "primitive-types", set, expect, |(v, k)| {
+                from_pt(f((v.pt, k)))
+            });
+            let lib_set: Vec<_> = set.iter().map(|&(v, k)| (v.pt, k)).collect();
+            cell(&mut g, "primitive-types", &lib_set, f);
         }
         g.finish();
     }
@@ -321,11 +336,16 @@ fn conversions(c: &mut Criterion) {
         assert_eq!(v.pt.to_big_endian(), v.ours.to_be_bytes());
     }
 
+    let ours: Vec<U256> = vals.iter().map(|v| v.ours).collect();
+    let ru: Vec<Ru> = vals.iter().map(|v| v.ru).collect();
+    let eth: Vec<Eth> = vals.iter().map(|v| v.eth).collect();
+    let pt: Vec<Pt> = vals.iter().map(|v| v.pt).collect();
+
     let mut g = c.benchmark_group("to_be_bytes");
-    cell(&mut g, "ours", &vals, |v| v.ours.to_be_bytes());
-    cell(&mut g, "ruint", &vals, |v| v.ru.to_be_bytes::<32>());
-    cell(&mut g, "ethnum", &vals, |v| v.eth.to_be_bytes());
-    cell(&mut g, "primitive-types", &vals, |v| v.pt.to_big_endian());
+    cell(&mut g, "ours", &ours, |v| v.to_be_bytes());
+    cell(&mut g, "ruint", &ru, |v| v.to_be_bytes::<32>());
+    cell(&mut g, "ethnum", &eth, |v| v.to_be_bytes());
+    cell(&mut g, "primitive-types", &pt, |v| v.to_big_endian());
     g.finish();
 
     let mut g = c.benchmark_group("from_be_bytes");
@@ -338,10 +358,10 @@ fn conversions(c: &mut Criterion) {
     g.finish();
 
     let mut g = c.benchmark_group("to_string");
-    cell(&mut g, "ours", &vals, |v| v.ours.to_string());
-    cell(&mut g, "ruint", &vals, |v| v.ru.to_string());
-    cell(&mut g, "ethnum", &vals, |v| v.eth.to_string());
-    cell(&mut g, "primitive-types", &vals, |v| v.pt.to_string());
+    cell(&mut g, "ours", &ours, |v| v.to_string());
+    cell(&mut g, "ruint", &ru, |v| v.to_string());
+    cell(&mut g, "ethnum", &eth, |v| v.to_string());
+    cell(&mut g, "primitive-types", &pt, |v| v.to_string());
     g.finish();
 
     let dec_refs: Vec<&str> = dec.iter().map(String::as_str).collect();

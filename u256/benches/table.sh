@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Prints a Markdown table from criterion's results of `cargo bench -p u256 --bench ops`:
 # op | ours ns | ruint | ethnum | primitive-types | ours / fastest other.
-# Times are per operation: criterion's mean per iteration divided by N (the bench's `N`).
+# Times are per operation: criterion's median time per iteration divided by N (the bench's
+# `N`); the median resists the noise of a shared machine better than the mean.
 # Usage: u256/benches/table.sh [criterion-dir]   (default: $CARGO_TARGET_DIR/criterion,
 #        else target/criterion)
 set -euo pipefail
@@ -22,7 +23,7 @@ def mean_ns(op, lib):
     path = os.path.join(root, op, lib, "new", "estimates.json")
     try:
         with open(path) as f:
-            return json.load(f)["mean"]["point_estimate"] / N
+            return json.load(f)["median"]["point_estimate"] / N
     except (OSError, KeyError, ValueError):
         return None
 

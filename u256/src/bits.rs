@@ -16,13 +16,24 @@ impl U256 {
     /// Unsigned `self < rhs` (EVM `LT`).
     #[inline]
     pub const fn lt(self, rhs: U256) -> bool {
-        self.overflowing_sub(rhs).1
+        // Top-down: random operands almost always differ in the top limb.
+        let (a, b) = (self.0, rhs.0);
+        if a[3] != b[3] {
+            return a[3] < b[3];
+        }
+        if a[2] != b[2] {
+            return a[2] < b[2];
+        }
+        if a[1] != b[1] {
+            return a[1] < b[1];
+        }
+        a[0] < b[0]
     }
 
     /// Unsigned `self > rhs` (EVM `GT`).
     #[inline]
     pub const fn gt(self, rhs: U256) -> bool {
-        rhs.overflowing_sub(self).1
+        rhs.lt(self)
     }
 
     /// Signed (two's complement) `self < rhs` (EVM `SLT`).

@@ -70,14 +70,14 @@ fn parse_dec(digits: &[u8]) -> Result<U256, ParseU256Error> {
     let mut acc = U256::ZERO;
     for chunk in digits.chunks(19) {
         let mut value = 0u64;
-        let mut scale = 1u64;
         for &c in chunk {
-            if !c.is_ascii_digit() {
+            let digit = c.wrapping_sub(b'0');
+            if digit > 9 {
                 return Err(ParseU256Error::InvalidDigit);
             }
-            value = value * 10 + u64::from(c - b'0');
-            scale *= 10;
+            value = value * 10 + u64::from(digit);
         }
+        let scale = POW10.get(chunk.len()).copied().unwrap_or(TEN_POW_19);
         let (shifted, carry) = acc.mul_u64_carry(scale);
         let (sum, overflow) = shifted.overflowing_add(U256::from_u64(value));
         if carry != 0 || overflow {
@@ -87,6 +87,17 @@ fn parse_dec(digits: &[u8]) -> Result<U256, ParseU256Error> {
     }
     Ok(acc)
 }
+
+/// `POW10[k] = 10^k` for `k <= 19`.
+const POW10: [u64; 20] = {
+    let mut t = [1u64; 20];
+    let mut k = 1;
+    while k < 20 {
+        t[k] = t[k - 1] * 10;
+        k += 1;
+    }
+    t
+};
 
 /// Hex digits, either case; leading zeros do not count toward the 64-digit limit.
 fn parse_hex(digits: &[u8]) -> Result<U256, ParseU256Error> {
@@ -219,6 +230,13 @@ mod tests {
         assert_eq!(U256::from_str_radix(&zeros_then_max, 16), Ok(U256::MAX));
         assert_eq!(U256::from_str_radix("0xAbC", 16), Ok(U256::from_u64(0xabc)));
         assert_eq!(U256::from_str_radix("123", 10), Ok(U256::from_u64(123)));
+    }
+
+    #[test]
+    fn pow10_table_is_complete() {
+        assert_eq!(POW10[0], 1);
+        assert_eq!(POW10[19], TEN_POW_19);
+        assert!(POW10.windows(2).all(|w| w[1] == w[0] * 10));
     }
 
     #[test]
