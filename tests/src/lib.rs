@@ -3,6 +3,8 @@ pub mod cli;
 pub mod evmc_loader;
 pub mod host;
 pub mod host_abi;
+#[cfg(test)]
+mod host_frames_tests;
 pub mod inject;
 pub mod modgen;
 pub mod rlp;
@@ -11,5 +13,3 @@ pub mod statetest;
 pub mod transaction;
 pub mod trie;
 pub mod wast;
-#[cfg(test)]
-mod host_frames_tests;
