@@ -1,6 +1,7 @@
 //! The Wasm engine: compile (validate + translate), instantiate into a `Store`, execute.
 //! It never mentions EVMC; the `evmc` layer and the tests use this public API.
 
+pub mod bignum;
 pub mod config;
 mod exec;
 pub mod host;

@@ -1,0 +1,364 @@
+//! Native 256-bit operations (EWASM.md section 5): the semantics of the engine's bignum
+//! instructions on 32-byte **big-endian** operands in linear memory, via the `u256` crate.
+//!
+//! The engine is told at compile time which imports are bignum operations (an
+//! [`Intrinsic`] per import); a call to such an import executes [`exec`] in the interpreter
+//! loop instead of a host call. Results may alias inputs: all inputs are read first.
+
+use u256::U256;
+
+use super::trap::Trap;
+
+/// A 256-bit operation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[repr(u8)]
+pub enum BigOp {
+    /// Wrapping addition.
+    Add,
+    /// Wrapping subtraction.
+    Sub,
+    /// Wrapping multiplication.
+    Mul,
+    /// Unsigned division, x / 0 = 0.
+    Div,
+    /// Signed division (EVM SDIV).
+    Sdiv,
+    /// Unsigned remainder, x % 0 = 0.
+    Mod,
+    /// Signed remainder (EVM SMOD).
+    Smod,
+    /// (a + b) mod m with a 257-bit intermediate, m = 0 gives 0.
+    AddMod,
+    /// (a * b) mod m with a 512-bit intermediate, m = 0 gives 0.
+    MulMod,
+    /// Wrapping exponentiation.
+    Exp,
+    /// Unsigned less-than, returns 0/1.
+    Lt,
+    /// Unsigned greater-than, returns 0/1.
+    Gt,
+    /// Signed less-than, returns 0/1.
+    Slt,
+    /// Signed greater-than, returns 0/1.
+    Sgt,
+    /// Equality, returns 0/1.
+    Eq,
+    /// Is zero, returns 0/1.
+    IsZero,
+    /// Bitwise and.
+    And,
+    /// Bitwise or.
+    Or,
+    /// Bitwise xor.
+    Xor,
+    /// Bitwise not.
+    Not,
+    /// Shift left by a 256-bit amount (EVM SHL; first operand is the shift).
+    Shl,
+    /// Logical shift right (EVM SHR).
+    Shr,
+    /// Arithmetic shift right (EVM SAR).
+    Sar,
+    /// EVM BYTE (first operand is the byte index).
+    Byte,
+    /// EVM SIGNEXTEND (first operand is the byte index).
+    SignExtend,
+}
+
+/// How a bignum import executes: the operation and its metered gas (used only when
+/// metering is on). Built by the embedder from its import table.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct Intrinsic {
+    /// The operation.
+    pub op: BigOp,
+    /// Gas charged per execution.
+    pub base_gas: u32,
+    /// Extra gas per significant byte of the exponent ([`BigOp::Exp`] only).
+    pub gas_per_exp_byte: u32,
+}
+
+/// The shape of an operation's Wasm signature.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Shape {
+    /// `(a, r)`: one input pointer and a result pointer.
+    Unary,
+    /// `(a, b, r)`.
+    Binary,
+    /// `(a, b, m, r)`.
+    Ternary,
+    /// `(a, b) -> i32`.
+    Compare,
+    /// `(a) -> i32`.
+    Test,
+}
+
+impl BigOp {
+    /// Every operation, in declaration order.
+    pub const ALL: [BigOp; 25] = [
+        BigOp::Add,
+        BigOp::Sub,
+        BigOp::Mul,
+        BigOp::Div,
+        BigOp::Sdiv,
+        BigOp::Mod,
+        BigOp::Smod,
+        BigOp::AddMod,
+        BigOp::MulMod,
+        BigOp::Exp,
+        BigOp::Lt,
+        BigOp::Gt,
+        BigOp::Slt,
+        BigOp::Sgt,
+        BigOp::Eq,
+        BigOp::IsZero,
+        BigOp::And,
+        BigOp::Or,
+        BigOp::Xor,
+        BigOp::Not,
+        BigOp::Shl,
+        BigOp::Shr,
+        BigOp::Sar,
+        BigOp::Byte,
+        BigOp::SignExtend,
+    ];
+
+    /// The Wasm signature shape: all parameters are i32 pointers.
+    pub const fn shape(self) -> Shape {
+        match self {
+            BigOp::AddMod | BigOp::MulMod => Shape::Ternary,
+            BigOp::Lt | BigOp::Gt | BigOp::Slt | BigOp::Sgt | BigOp::Eq => Shape::Compare,
+            BigOp::IsZero => Shape::Test,
+            BigOp::Not => Shape::Unary,
+            _ => Shape::Binary,
+        }
+    }
+
+    /// Number of i32 parameters.
+    pub const fn param_count(self) -> usize {
+        match self.shape() {
+            Shape::Test => 1,
+            Shape::Unary | Shape::Compare => 2,
+            Shape::Binary => 3,
+            Shape::Ternary => 4,
+        }
+    }
+
+    /// Whether the operation returns an i32 (comparisons) instead of writing memory.
+    pub const fn returns_i32(self) -> bool {
+        matches!(self.shape(), Shape::Compare | Shape::Test)
+    }
+}
+
+/// Reads the 32-byte big-endian operand at `ptr`.
+fn load_be(mem: &[u8], ptr: u32) -> Result<U256, Trap> {
+    let start = ptr as usize;
+    let bytes = start
+        .checked_add(32)
+        .and_then(|end| mem.get(start..end))
+        .ok_or(Trap::MemoryOutOfBounds)?;
+    let mut word = [0u8; 32];
+    word.copy_from_slice(bytes);
+    Ok(U256::from_be_bytes(word))
+}
+
+/// Writes `value` as 32 big-endian bytes at `ptr`.
+fn store_be(mem: &mut [u8], ptr: u32, value: U256) -> Result<(), Trap> {
+    let start = ptr as usize;
+    let bytes = start
+        .checked_add(32)
+        .and_then(|end| mem.get_mut(start..end))
+        .ok_or(Trap::MemoryOutOfBounds)?;
+    bytes.copy_from_slice(&value.to_be_bytes());
+    Ok(())
+}
+
+/// Gas of one execution of `intr` with pointer arguments `args` (reads the exponent of
+/// `exp`; an out-of-bounds exponent costs the base and then traps in [`exec`]).
+pub fn gas(intr: &Intrinsic, mem: &[u8], args: &[u32]) -> u64 {
+    let base = u64::from(intr.base_gas);
+    if intr.op != BigOp::Exp {
+        return base;
+    }
+    match args.get(1).map(|&e| load_be(mem, e)) {
+        Some(Ok(e)) => base + u64::from(intr.gas_per_exp_byte) * u64::from(e.byte_len()),
+        _ => base,
+    }
+}
+
+fn bool_i32(b: bool) -> u32 {
+    u32::from(b)
+}
+
+/// Executes `op` on the pointer arguments `args` (`op.param_count()` of them); returns the
+/// i32 result of comparisons. Out-of-bounds operands trap like a load/store.
+pub fn exec(op: BigOp, mem: &mut [u8], args: &[u32]) -> Result<Option<u32>, Trap> {
+    let arg = |i: usize| args.get(i).copied().ok_or(Trap::MemoryOutOfBounds);
+    let a = load_be(mem, arg(0)?)?;
+    match op.shape() {
+        Shape::Test => Ok(Some(bool_i32(a.is_zero()))),
+        Shape::Compare => {
+            let b = load_be(mem, arg(1)?)?;
+            let r = match op {
+                BigOp::Lt => a.lt(b),
+                BigOp::Gt => a.gt(b),
+                BigOp::Slt => a.slt(b),
+                BigOp::Sgt => a.sgt(b),
+                _ => a.eq(b),
+            };
+            Ok(Some(bool_i32(r)))
+        }
+        Shape::Unary => {
+            store_be(mem, arg(1)?, a.not())?;
+            Ok(None)
+        }
+        Shape::Binary => {
+            let b = load_be(mem, arg(1)?)?;
+            store_be(mem, arg(2)?, binary(op, a, b))?;
+            Ok(None)
+        }
+        Shape::Ternary => {
+            let b = load_be(mem, arg(1)?)?;
+            let m = load_be(mem, arg(2)?)?;
+            let r = match op {
+                BigOp::AddMod => a.addmod(b, m),
+                _ => a.mulmod(b, m),
+            };
+            store_be(mem, arg(3)?, r)?;
+            Ok(None)
+        }
+    }
+}
+
+/// The two-operand operations.
+fn binary(op: BigOp, a: U256, b: U256) -> U256 {
+    match op {
+        BigOp::Add => a.wrapping_add(b),
+        BigOp::Sub => a.wrapping_sub(b),
+        BigOp::Mul => a.wrapping_mul(b),
+        BigOp::Div => a.evm_div(b),
+        BigOp::Sdiv => a.evm_sdiv(b),
+        BigOp::Mod => a.evm_rem(b),
+        BigOp::Smod => a.evm_smod(b),
+        BigOp::Exp => a.wrapping_pow(b),
+        BigOp::And => a.and(b),
+        BigOp::Or => a.or(b),
+        BigOp::Xor => a.xor(b),
+        BigOp::Shl => a.shl(b),
+        BigOp::Shr => a.shr(b),
+        BigOp::Sar => a.sar(b),
+        BigOp::Byte => a.byte(b),
+        // Only SignExtend remains among the binary-shaped operations.
+        _ => a.signextend(b),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn word(v: u64) -> [u8; 32] {
+        let mut w = [0u8; 32];
+        w[24..].copy_from_slice(&v.to_be_bytes());
+        w
+    }
+
+    fn mem_with(words: &[[u8; 32]]) -> Vec<u8> {
+        let mut mem = vec![0u8; 256];
+        for (i, w) in words.iter().enumerate() {
+            mem[i * 32..i * 32 + 32].copy_from_slice(w);
+        }
+        mem
+    }
+
+    #[test]
+    fn binary_ops_write_big_endian_results() {
+        // 7 - 9 wraps to 2^256 - 2: all 0xff except the last byte 0xfe.
+        let mut mem = mem_with(&[word(7), word(9)]);
+        exec(BigOp::Sub, &mut mem, &[0, 32, 64]).unwrap();
+        let mut expected = [0xff; 32];
+        expected[31] = 0xfe;
+        assert_eq!(mem[64..96], expected);
+        let mut mem = mem_with(&[word(6), word(7)]);
+        exec(BigOp::Mul, &mut mem, &[0, 32, 64]).unwrap();
+        assert_eq!(mem[64..96], word(42));
+        exec(BigOp::Div, &mut mem, &[64, 32, 64]).unwrap();
+        assert_eq!(mem[64..96], word(6));
+    }
+
+    #[test]
+    fn result_may_alias_an_input() {
+        let mut mem = mem_with(&[word(5), word(3)]);
+        exec(BigOp::Add, &mut mem, &[0, 32, 0]).unwrap();
+        assert_eq!(mem[0..32], word(8));
+        exec(BigOp::Exp, &mut mem, &[0, 32, 32]).unwrap();
+        assert_eq!(mem[32..64], word(512));
+    }
+
+    #[test]
+    fn ternary_and_comparisons() {
+        // (10 * 10) mod 7 = 2, (10 + 10) mod 0 = 0.
+        let mut mem = mem_with(&[word(10), word(10), word(7), word(0)]);
+        exec(BigOp::MulMod, &mut mem, &[0, 32, 64, 128]).unwrap();
+        assert_eq!(mem[128..160], word(2));
+        exec(BigOp::AddMod, &mut mem, &[0, 32, 96, 128]).unwrap();
+        assert_eq!(mem[128..160], word(0));
+        assert_eq!(exec(BigOp::Lt, &mut mem, &[64, 0]), Ok(Some(1)));
+        assert_eq!(exec(BigOp::Gt, &mut mem, &[64, 0]), Ok(Some(0)));
+        assert_eq!(exec(BigOp::Eq, &mut mem, &[0, 32]), Ok(Some(1)));
+        assert_eq!(exec(BigOp::IsZero, &mut mem, &[96]), Ok(Some(1)));
+        // -1 (all ones) is signed-less than 0.
+        let mut mem = mem_with(&[[0xff; 32], word(0)]);
+        assert_eq!(exec(BigOp::Slt, &mut mem, &[0, 32]), Ok(Some(1)));
+        assert_eq!(exec(BigOp::Lt, &mut mem, &[0, 32]), Ok(Some(0)));
+    }
+
+    #[test]
+    fn out_of_bounds_operands_trap_without_writing() {
+        let mut mem = mem_with(&[word(1), word(2)]);
+        assert_eq!(
+            exec(BigOp::Add, &mut mem, &[0, 240, 64]),
+            Err(Trap::MemoryOutOfBounds)
+        );
+        assert_eq!(
+            exec(BigOp::Add, &mut mem, &[0, 32, 225]),
+            Err(Trap::MemoryOutOfBounds)
+        );
+        assert_eq!(
+            exec(BigOp::Not, &mut mem, &[u32::MAX, 0]),
+            Err(Trap::MemoryOutOfBounds)
+        );
+        assert_eq!(mem[64..96], [0; 32]);
+    }
+
+    #[test]
+    fn exp_gas_counts_significant_exponent_bytes() {
+        let intr = Intrinsic {
+            op: BigOp::Exp,
+            base_gas: 10,
+            gas_per_exp_byte: 50,
+        };
+        // Exponent 0x0100 has two significant bytes; 0 has none.
+        let mem = mem_with(&[word(3), word(0x100), word(0)]);
+        assert_eq!(gas(&intr, &mem, &[0, 32, 0]), 110);
+        assert_eq!(gas(&intr, &mem, &[0, 64, 0]), 10);
+        let add = Intrinsic {
+            op: BigOp::Add,
+            base_gas: 3,
+            gas_per_exp_byte: 0,
+        };
+        assert_eq!(gas(&add, &mem, &[0, 32, 0]), 3);
+    }
+
+    #[test]
+    fn shapes_match_parameter_counts() {
+        for op in BigOp::ALL {
+            let expected = match op {
+                BigOp::IsZero => 1,
+                BigOp::Not | BigOp::Lt | BigOp::Gt | BigOp::Slt | BigOp::Sgt | BigOp::Eq => 2,
+                BigOp::AddMod | BigOp::MulMod => 4,
+                _ => 3,
+            };
+            assert_eq!(op.param_count(), expected, "{op:?}");
+        }
+    }
+}
