@@ -132,14 +132,11 @@ impl U256 {
         self.bits().div_ceil(8)
     }
 
-    /// The shift amount as a bit count below 256, or `None` for 256 and more.
-    #[inline]
-    const fn small_shift(self) -> Option<u32> {
-        if (self.0[1] | self.0[2] | self.0[3]) == 0 && self.0[0] < 256 {
-            Some(self.0[0] as u32)
-        } else {
-            None
-        }
+    /// The shift amount modulo 256 and whether it is 256 or more.
+    #[inline(always)]
+    const fn split_shift(self) -> (u32, bool) {
+        let s = self.0;
+        ((s[0] & 255) as u32, ((s[0] >> 8) | s[1] | s[2] | s[3]) != 0)
     }
 
     /// EVM `SHL`: `value << self` where `self` is the 256-bit shift amount; called as
@@ -147,9 +144,12 @@ impl U256 {
     #[inline]
     #[allow(clippy::should_implement_trait)] // EVM operand order, not `Shl`.
     pub const fn shl(self, value: U256) -> U256 {
-        match self.small_shift() {
-            Some(s) => value.shl_small(s),
-            None => U256::ZERO,
+        let (s, too_big) = self.split_shift();
+        let r = value.shl_small(s);
+        if too_big {
+            U256::ZERO
+        } else {
+            r
         }
     }
 
@@ -158,9 +158,12 @@ impl U256 {
     #[inline]
     #[allow(clippy::should_implement_trait)] // EVM operand order, not `Shr`.
     pub const fn shr(self, value: U256) -> U256 {
-        match self.small_shift() {
-            Some(s) => value.shr_small(s),
-            None => U256::ZERO,
+        let (s, too_big) = self.split_shift();
+        let r = value.shr_small(s);
+        if too_big {
+            U256::ZERO
+        } else {
+            r
         }
     }
 
@@ -168,48 +171,64 @@ impl U256 {
     /// `U256::sar(shift, value)`. A shift of 256 or more gives 0 or -1 by the sign.
     #[inline]
     pub const fn sar(self, value: U256) -> U256 {
-        if value.is_negative() {
-            // For negative x: x >> s (arithmetic) == !((!x) >> s) (logical).
-            self.shr(value.not()).not()
+        let (s, too_big) = self.split_shift();
+        let (lo, hi) = value.halves();
+        let sign = ((hi as i128) >> 127) as u128; // all ones when negative
+        let s7 = s & 127;
+        let hi_s = ((hi as i128) >> s7) as u128;
+        let lo_s = (lo >> s7) | (hi << 1 << (127 - s7));
+        if too_big {
+            U256::from_halves(sign, sign)
+        } else if s >= 128 {
+            U256::from_halves(hi_s, sign)
         } else {
-            self.shr(value)
+            U256::from_halves(lo_s, hi_s)
         }
     }
 
-    /// `self << s` for `s < 256`.
+    /// `self << s` for `s < 256`, on two `u128` halves (compiles to `shld` and `cmov`).
     #[inline]
     const fn shl_small(self, s: u32) -> U256 {
-        let (limbs, bits) = ((s / 64) as usize, s % 64);
-        let v = self.0;
-        let mut r = [0u64; 4];
-        let mut i = limbs;
-        while i < 4 {
-            let src = i - limbs;
-            r[i] = v[src] << bits;
-            if bits != 0 && src > 0 {
-                r[i] |= v[src - 1] >> (64 - bits);
-            }
-            i += 1;
+        let (lo, hi) = self.halves();
+        let s7 = s & 127;
+        // `>> 1 >> (127 - s7)` is `>> (128 - s7)` made 0 for `s7 == 0`.
+        let lo_s = lo << s7;
+        let hi_s = (hi << s7) | (lo >> 1 >> (127 - s7));
+        if s >= 128 {
+            U256::from_halves(0, lo_s)
+        } else {
+            U256::from_halves(lo_s, hi_s)
         }
-        U256(r)
     }
 
-    /// Logical `self >> s` for `s < 256`.
+    /// Logical `self >> s` for `s < 256`, on two `u128` halves.
     #[inline]
     const fn shr_small(self, s: u32) -> U256 {
-        let (limbs, bits) = ((s / 64) as usize, s % 64);
-        let v = self.0;
-        let mut r = [0u64; 4];
-        let mut i = 0;
-        while i + limbs < 4 {
-            let src = i + limbs;
-            r[i] = v[src] >> bits;
-            if bits != 0 && src < 3 {
-                r[i] |= v[src + 1] << (64 - bits);
-            }
-            i += 1;
+        let (lo, hi) = self.halves();
+        let s7 = s & 127;
+        let hi_s = hi >> s7;
+        let lo_s = (lo >> s7) | (hi << 1 << (127 - s7));
+        if s >= 128 {
+            U256::from_halves(hi_s, 0)
+        } else {
+            U256::from_halves(lo_s, hi_s)
         }
-        U256(r)
+    }
+
+    /// The (low, high) 128-bit halves.
+    #[inline(always)]
+    const fn halves(self) -> (u128, u128) {
+        let l = self.0;
+        (
+            ((l[1] as u128) << 64) | l[0] as u128,
+            ((l[3] as u128) << 64) | l[2] as u128,
+        )
+    }
+
+    /// Joins (low, high) 128-bit halves.
+    #[inline(always)]
+    const fn from_halves(lo: u128, hi: u128) -> U256 {
+        U256([lo as u64, (lo >> 64) as u64, hi as u64, (hi >> 64) as u64])
     }
 
     /// EVM `BYTE`: byte `self` of `value` counted from the most significant (byte 0);

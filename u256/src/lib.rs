@@ -5,19 +5,33 @@
 //! more follow the EVM rules, and nothing panics on any input.
 //!
 //! Module map (one family of operations per file):
-//! - [`convert`]: byte/integer conversions and limb access;
+//! - `convert`: byte/integer conversions and limb access;
 //! - `arith`: wrapping/overflowing add, sub, mul and the `Add`/`Sub`/`Mul` traits;
 //! - `div`: Knuth algorithm D and the EVM `DIV`/`MOD`/`SDIV`/`SMOD` rules;
 //! - `modular`: `ADDMOD`, `MULMOD` (512-bit intermediate) and `EXP`;
 //! - `bits`: comparisons, bitwise operators, shifts, `BYTE`, `SIGNEXTEND`, bit counts;
-//! - [`fmt`]: parsing (`FromStr`, `from_str_radix`) and `Display`/`LowerHex`/`Debug`;
-//! - `interop`: conversions with `primitive_types::U256` and `ethnum::U256` (features).
+//! - `fmt`: parsing (`FromStr`, `from_str_radix`) and `Display`/`LowerHex`/`Debug`;
+//! - `interop`: conversions with `primitive_types::U256` and `ethnum::U256` (features);
+//! - `limbs`: the `u64` limb primitives (carry chains, 128-by-64 division) under all of it.
+//!
+//! Operations that take several EVM stack operands are methods whose receiver is the first
+//! operand, so both call styles read in EVM order:
+//!
+//! ```
+//! use u256::U256;
+//! let (one, four) = (U256::ONE, U256::from_u64(4));
+//! assert_eq!(U256::shl(four, one), U256::from_u64(16)); // SHL(shift, value)
+//! assert_eq!(U256::byte(U256::from_u64(31), U256::from_u64(0xab)), U256::from_u64(0xab));
+//! assert_eq!(U256::MAX.addmod(one, U256::from_u64(7)), U256::from_u64(2));
+//! assert_eq!(four.evm_div(U256::ZERO), U256::ZERO);
+//! assert_eq!("0xff".parse::<U256>(), Ok(U256::from_u64(255)));
+//! ```
 
 mod arith;
 mod bits;
-pub mod convert;
+mod convert;
 mod div;
-pub mod fmt;
+mod fmt;
 mod interop;
 mod limbs;
 mod modular;
