@@ -1,0 +1,209 @@
+//! In-VM gas metering (EWASM.md section 4): exact gas on hand-worked examples, out of gas
+//! exactly at a block entry, and equivalence with a sentinel-style `useGas` injector on
+//! generated modules (metering on == injected module with metering off).
+//!
+//! Rule recap used for the expected values: a metered block starts at function entry and
+//! after every `block`/`loop`/`if`/`else`; it costs 1 plus 1 per instruction directly in it
+//! (a nested `block`/`loop`/`if` opcode counts 1 in the enclosing block, `end`/`else` are
+//! free) and is charged whole on entry; `memory.grow` adds 262144 per requested page.
+
+use ssvm::engine::{
+    Config, Extern, FuncType, Host, HostCallContext, HostFuncId, Module, Store, Trap, ValType,
+};
+use ssvm_tests::{inject, modgen};
+
+const GAS: i64 = 1_000_000_000_000;
+
+/// A host with the single import `ethereum.useGas(i64)`, charging the shared counter and
+/// counting its calls.
+#[derive(Default)]
+struct UseGasHost {
+    calls: usize,
+}
+
+impl Host for UseGasHost {
+    fn call(
+        &mut self,
+        _: HostFuncId,
+        ctx: HostCallContext<'_>,
+        args: &[u64],
+        _: &mut [u64],
+    ) -> Result<(), Trap> {
+        self.calls += 1;
+        let amount = args.first().copied().unwrap_or(0) as i64;
+        if amount < 0 || amount > *ctx.gas {
+            *ctx.gas = 0;
+            return Err(Trap::OutOfGas);
+        }
+        *ctx.gas -= amount;
+        Ok(())
+    }
+}
+
+struct Run {
+    result: Result<(), Trap>,
+    gas_used: i64,
+    host_calls: usize,
+}
+
+/// Compiles `wasm` with metering on or off and runs `main` with `gas`.
+fn run_wasm(wasm: &[u8], metering: bool, gas: i64) -> Run {
+    let config = Config {
+        metering,
+        ..Config::default()
+    };
+    let module = Module::compile(wasm, &config).expect("test module compiles");
+    let mut store = Store::new(config);
+    store.set_gas(gas);
+    let use_gas = FuncType::new(&[ValType::I64], &[]);
+    let imports: Vec<Extern> = module
+        .imports()
+        .iter()
+        .map(|_| store.alloc_host_func(&use_gas, HostFuncId(0)))
+        .collect();
+    let mut host = UseGasHost::default();
+    let instance = store
+        .instantiate(&module, &imports, &mut host)
+        .expect("test module instantiates");
+    let result = store
+        .invoke(&mut host, instance, "main", &[])
+        .map(|_| ())
+        .map_err(|e| match e {
+            ssvm::engine::InvokeError::Trap(t) => t,
+            other => panic!("invoke failed: {other}"),
+        });
+    Run {
+        result,
+        gas_used: gas - store.gas(),
+        host_calls: host.calls,
+    }
+}
+
+fn module(body: &str) -> Vec<u8> {
+    wat::parse_str(format!(
+        r#"(module
+             (import "ethereum" "useGas" (func $useGas (param i64)))
+             (memory 1 10)
+             (export "memory" (memory 0))
+             {body})"#
+    ))
+    .expect("valid WAT")
+}
+
+fn metered_gas(body: &str) -> i64 {
+    let run = run_wasm(&module(body), true, GAS);
+    assert_eq!(run.result, Ok(()));
+    run.gas_used
+}
+
+#[test]
+fn straight_line_code() {
+    // const, const, add, drop: 1 + 4.
+    let body = r#"(func (export "main") (drop (i32.add (i32.const 1) (i32.const 2))))"#;
+    assert_eq!(metered_gas(body), 5);
+}
+
+#[test]
+fn nested_blocks() {
+    // entry: 1 + block + nop = 3; outer: 1 + block + nop = 3; inner: 1 + nop = 2.
+    let body = r#"(func (export "main") (block (block (nop)) (nop)) (nop))"#;
+    assert_eq!(metered_gas(body), 8);
+}
+
+#[test]
+fn br_out_of_a_block_still_charges_the_whole_block() {
+    // entry: 1 + block = 2; block: 1 + br + nop + nop = 4.
+    let body = r#"(func (export "main") (block (br 0) (nop) (nop)))"#;
+    assert_eq!(metered_gas(body), 6);
+}
+
+#[test]
+fn loops_are_charged_per_iteration() {
+    // entry: 1 + loop = 2; body: 1 + 8 instructions = 9, three iterations.
+    let body = r#"(func (export "main") (local $i i32)
+        (loop $l
+          (local.set $i (i32.add (local.get $i) (i32.const 1)))
+          (br_if $l (i32.lt_u (local.get $i) (i32.const 3)))))"#;
+    assert_eq!(metered_gas(body), 2 + 3 * 9);
+}
+
+#[test]
+fn if_else_charges_the_arm_taken() {
+    // entry: 1 + const + if = 3; then: 1 + nop = 2; else: 1 + nop + nop = 3.
+    let taken = r#"(func (export "main") (if (i32.const 1) (then (nop)) (else (nop) (nop))))"#;
+    let not_taken = r#"(func (export "main") (if (i32.const 0) (then (nop)) (else (nop) (nop))))"#;
+    assert_eq!(metered_gas(taken), 5);
+    assert_eq!(metered_gas(not_taken), 6);
+    // Without an else arm, a false condition charges no arm: entry 3 only.
+    let no_else = r#"(func (export "main") (if (i32.const 0) (then (nop) (nop))))"#;
+    assert_eq!(metered_gas(no_else), 3);
+}
+
+#[test]
+fn br_table_targets() {
+    // entry: 1 + block = 2; $b0: 1 + block + nop = 3; $b1: 1 + const + br_table = 3.
+    for index in [0, 1, 7] {
+        let body = format!(
+            r#"(func (export "main")
+                 (block $b0 (block $b1 (br_table $b1 $b0 (i32.const {index}))) (nop)))"#
+        );
+        assert_eq!(metered_gas(&body), 8, "index {index}");
+    }
+}
+
+#[test]
+fn calls_charge_the_callee_entry_block() {
+    // main: 1 + call + call = 3; $f: 1 + nop = 2 per call.
+    let body = r#"(func $f (nop)) (func (export "main") (call $f) (call $f))"#;
+    assert_eq!(metered_gas(body), 7);
+    // A host import costs 1 like any instruction plus what it charges (here 100).
+    let body = r#"(func (export "main") (call $useGas (i64.const 100)))"#;
+    assert_eq!(metered_gas(body), 1 + 2 + 100);
+}
+
+#[test]
+fn memory_grow_charges_per_requested_page() {
+    // entry: 1 + const + grow + drop = 4; plus 2 pages * 262144.
+    let body = r#"(func (export "main") (drop (memory.grow (i32.const 2))))"#;
+    assert_eq!(metered_gas(body), 4 + 2 * 262_144);
+}
+
+#[test]
+fn out_of_gas_exactly_at_block_entry() {
+    // entry: 1 + block = 2; block: 1 + const + call = 3 (+ 0 charged by useGas(0)).
+    let wasm = module(r#"(func (export "main") (block (call $useGas (i64.const 0))))"#);
+    let enough = run_wasm(&wasm, true, 5);
+    assert_eq!(
+        (enough.result, enough.gas_used, enough.host_calls),
+        (Ok(()), 5, 1)
+    );
+    let short = run_wasm(&wasm, true, 4);
+    assert_eq!(short.result, Err(Trap::OutOfGas));
+    assert_eq!(short.host_calls, 0, "nothing of the block may run");
+}
+
+#[test]
+fn metering_off_charges_nothing() {
+    let body = r#"(func (export "main") (local $i i32)
+        (loop $l (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1))) (i32.const 100))))
+        (drop (memory.grow (i32.const 1))))"#;
+    let run = run_wasm(&module(body), false, 10);
+    assert_eq!((run.result, run.gas_used), (Ok(()), 0));
+}
+
+/// Gas with in-VM metering equals gas of the sentinel-injected module run unmetered, on
+/// generated terminating modules with fixed seeds.
+#[test]
+fn metering_equals_injected_use_gas_on_generated_modules() {
+    const SEEDS: u64 = 300;
+    for seed in 0..SEEDS {
+        let wasm = modgen::generate(seed);
+        let injected = inject::inject_use_gas(&wasm).expect("generated module injects");
+        let metered = run_wasm(&wasm, true, GAS);
+        let sentinel = run_wasm(&injected, false, GAS);
+        assert_eq!(metered.result, Ok(()), "seed {seed}");
+        assert_eq!(sentinel.result, Ok(()), "seed {seed}");
+        assert_eq!(metered.gas_used, sentinel.gas_used, "seed {seed}");
+        assert!(metered.gas_used > 0, "seed {seed}");
+    }
+}
