@@ -184,6 +184,18 @@ fn run(
         }};
     }
 
+    macro_rules! br_cmp {
+        ($target:expr, $f:expr) => {{
+            let b = stack[sp - 1];
+            let a = stack[sp - 2];
+            sp -= 2;
+            pc = if $f(Slot::from_slot(a), Slot::from_slot(b)) {
+                $target as usize
+            } else {
+                pc + 1
+            };
+        }};
+    }
     macro_rules! un {
         ($f:expr) => {{
             let a = stack[sp - 1];
@@ -292,6 +304,48 @@ fn run(
                     }
                 }
             }
+            Instr::BrIfNez(target) => {
+                sp -= 1;
+                pc = if stack[sp] as u32 != 0 {
+                    target as usize
+                } else {
+                    pc + 1
+                };
+            }
+            Instr::BrIfI32Eqz(target) => {
+                sp -= 1;
+                pc = if stack[sp] as u32 == 0 {
+                    target as usize
+                } else {
+                    pc + 1
+                };
+            }
+            Instr::BrIfI32Eq(t) => br_cmp!(t, i32_eq),
+            Instr::BrIfI32Ne(t) => br_cmp!(t, i32_ne),
+            Instr::BrIfI32LtS(t) => br_cmp!(t, i32_lt_s),
+            Instr::BrIfI32LtU(t) => br_cmp!(t, i32_lt_u),
+            Instr::BrIfI32GtS(t) => br_cmp!(t, i32_gt_s),
+            Instr::BrIfI32GtU(t) => br_cmp!(t, i32_gt_u),
+            Instr::BrIfI32LeS(t) => br_cmp!(t, i32_le_s),
+            Instr::BrIfI32LeU(t) => br_cmp!(t, i32_le_u),
+            Instr::BrIfI32GeS(t) => br_cmp!(t, i32_ge_s),
+            Instr::BrIfI32GeU(t) => br_cmp!(t, i32_ge_u),
+            Instr::LocalGet2(a, b) => {
+                stack[sp] = stack[fp + a as usize];
+                stack[sp + 1] = stack[fp + b as usize];
+                sp += 2;
+                pc += 1;
+            }
+            Instr::I32AddImm(c) => {
+                stack[sp - 1] = i32_add(Slot::from_slot(stack[sp - 1]), c).into_slot();
+                pc += 1;
+            }
+            Instr::LocalGetI32AddImm(n, c) => {
+                stack[sp] = i32_add(Slot::from_slot(stack[fp + n as usize]), c).into_slot();
+                sp += 1;
+                pc += 1;
+            }
+            Instr::CallInternal(def) => enter!(cur, def, pc + 1, false),
             Instr::Call(idx) => {
                 let addr = inst.funcs[idx as usize];
                 call_addr!(addr);

@@ -126,6 +126,38 @@ macro_rules! define_isa {
             ChargeGas(u32),
             /// Count one step against the step limit.
             Step,
+            /// Fused: pop an i32; if non-zero jump to the target (no stack adjustment).
+            BrIfNez(u32),
+            /// Fused `i32.eq` + `br_if` without stack adjustment.
+            BrIfI32Eq(u32),
+            /// Fused `i32.ne` + `br_if`.
+            BrIfI32Ne(u32),
+            /// Fused `i32.lt_s` + `br_if`.
+            BrIfI32LtS(u32),
+            /// Fused `i32.lt_u` + `br_if`.
+            BrIfI32LtU(u32),
+            /// Fused `i32.gt_s` + `br_if`.
+            BrIfI32GtS(u32),
+            /// Fused `i32.gt_u` + `br_if`.
+            BrIfI32GtU(u32),
+            /// Fused `i32.le_s` + `br_if`.
+            BrIfI32LeS(u32),
+            /// Fused `i32.le_u` + `br_if`.
+            BrIfI32LeU(u32),
+            /// Fused `i32.ge_s` + `br_if`.
+            BrIfI32GeS(u32),
+            /// Fused `i32.ge_u` + `br_if`.
+            BrIfI32GeU(u32),
+            /// Fused `i32.eqz` + `br_if` (jump if the operand is zero).
+            BrIfI32Eqz(u32),
+            /// Fused `local.get a` + `local.get b`.
+            LocalGet2(u32, u32),
+            /// Fused `i32.const c` + `i32.add`.
+            I32AddImm(i32),
+            /// Fused `local.get n` + `i32.const c` + `i32.add`: push `local[n] + c`.
+            LocalGetI32AddImm(u32, i32),
+            /// Call defined function `n` (module-local index, past the imports) of the current instance.
+            CallInternal(u32),
             $(
                 #[doc = concat!("Numeric operator `", stringify!($simple), "`.")]
                 $simple,
@@ -238,6 +270,38 @@ impl Instr {
                 | F64PromoteF32
         )
     }
+}
+
+/// Peephole fusion of the last emitted instruction `prev` with the next one `next`;
+/// `None` if the pair does not fuse. Only called when no label lies between them.
+pub(crate) fn fuse(prev: Instr, next: Instr) -> Option<Instr> {
+    use Instr::*;
+    Some(match (prev, next) {
+        (LocalGet(a), LocalGet(b)) => LocalGet2(a, b),
+        (I32Const(c), I32Add) => I32AddImm(c),
+        (LocalGet(n), I32AddImm(c)) => LocalGetI32AddImm(n, c),
+        (LocalSet(a), LocalGet(b)) if a == b => LocalTee(a),
+        _ => return None,
+    })
+}
+
+/// Fuses a compare `prev` with a following `br_if` (no stack adjustment) to `target`.
+pub(crate) fn fuse_br_if(prev: Instr, target: u32) -> Option<Instr> {
+    use Instr::*;
+    Some(match prev {
+        I32Eq => BrIfI32Eq(target),
+        I32Ne => BrIfI32Ne(target),
+        I32LtS => BrIfI32LtS(target),
+        I32LtU => BrIfI32LtU(target),
+        I32GtS => BrIfI32GtS(target),
+        I32GtU => BrIfI32GtU(target),
+        I32LeS => BrIfI32LeS(target),
+        I32LeU => BrIfI32LeU(target),
+        I32GeS => BrIfI32GeS(target),
+        I32GeU => BrIfI32GeU(target),
+        I32Eqz => BrIfI32Eqz(target),
+        _ => return None,
+    })
 }
 
 #[cfg(test)]

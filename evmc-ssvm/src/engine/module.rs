@@ -197,6 +197,7 @@ impl Module {
                         config,
                         types: &m.types,
                         func_type: &ty,
+                        imported_funcs: m.num_imported_funcs,
                     };
                     let compiled =
                         translate_body(&ctx, &mut fv, &body, &mut m.code, &mut m.uses_floats)?;

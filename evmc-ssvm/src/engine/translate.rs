@@ -6,7 +6,7 @@ use wasmparser::{
 };
 
 use super::config::Config;
-use super::isa::{simple_instr, DropKeep, Instr};
+use super::isa::{fuse, fuse_br_if, simple_instr, DropKeep, Instr};
 use super::module::{CompileError, CompiledFunc};
 use super::types::FuncType;
 
@@ -15,6 +15,8 @@ pub(crate) struct TranslateCtx<'a> {
     pub config: &'a Config,
     pub types: &'a [FuncType],
     pub func_type: &'a FuncType,
+    /// Number of imported functions (defined function `i` has index `imported + i`).
+    pub imported_funcs: u32,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -51,6 +53,9 @@ struct Translator<'a, 'c> {
     code: &'c mut Vec<Instr>,
     ctrl: Vec<Ctrl>,
     uses_floats: bool,
+    /// Position of the most recent label: the instruction at this index must not be fused
+    /// into its predecessor (a branch lands on it).
+    barrier: usize,
 }
 
 fn to_u32(v: usize) -> Result<u32, CompileError> {
@@ -80,7 +85,9 @@ pub(crate) fn translate_body(
         code,
         ctrl: Vec::new(),
         uses_floats: false,
+        barrier: 0,
     };
+    t.barrier = t.code.len();
     t.push_frame(
         FrameKind::Func,
         true,
@@ -125,6 +132,7 @@ impl Translator<'_, '_> {
     /// Pushes a frame and opens its metered block (and step counter for loops/functions).
     fn push_frame(&mut self, kind: FrameKind, live: bool, height: u32, arity: u32) {
         let loop_target = self.code.len() as u32;
+        self.barrier = self.code.len();
         let mut frame = Ctrl {
             kind,
             live,
@@ -177,8 +185,23 @@ impl Translator<'_, '_> {
     }
 
     fn patch(&mut self, at: usize, target: u32) {
+        use Instr::*;
         if let Some(
-            Instr::Br { target: t, .. } | Instr::BrIf { target: t, .. } | Instr::BrIfEqz(t),
+            Br { target: t, .. }
+            | BrIf { target: t, .. }
+            | BrIfEqz(t)
+            | BrIfNez(t)
+            | BrIfI32Eq(t)
+            | BrIfI32Ne(t)
+            | BrIfI32LtS(t)
+            | BrIfI32LtU(t)
+            | BrIfI32GtS(t)
+            | BrIfI32GtU(t)
+            | BrIfI32LeS(t)
+            | BrIfI32LeU(t)
+            | BrIfI32GeS(t)
+            | BrIfI32GeU(t)
+            | BrIfI32Eqz(t),
         ) = self.code.get_mut(at)
         {
             *t = target;
@@ -214,12 +237,16 @@ impl Translator<'_, '_> {
         };
         let is_loop = frame.kind == FrameKind::Loop;
         let target = if is_loop { frame.loop_target } else { 0 };
-        let at = self.code.len();
-        self.code.push(if conditional {
-            Instr::BrIf { target, dk }
+        let at = if conditional && dk.drop == 0 {
+            self.push_br_if_nez(target)
         } else {
-            Instr::Br { target, dk }
-        });
+            self.code.push(if conditional {
+                Instr::BrIf { target, dk }
+            } else {
+                Instr::Br { target, dk }
+            });
+            self.code.len() - 1
+        };
         if !is_loop {
             self.ctrl[idx].pending.push(at);
         }
@@ -275,6 +302,7 @@ impl Translator<'_, '_> {
                         self.ctrl[top].pending.push(at);
                     }
                     let pc = self.pc()?;
+                    self.barrier = self.code.len();
                     if let Some(at) = self.ctrl[top].else_patch.take() {
                         self.patch(at, pc);
                     }
@@ -312,6 +340,7 @@ impl Translator<'_, '_> {
         }
         if frame.live {
             let pc = self.pc()?;
+            self.barrier = self.code.len();
             if let Some(at) = frame.else_patch {
                 self.patch(at, pc);
             }
@@ -342,9 +371,31 @@ impl Translator<'_, '_> {
         }
     }
 
+    /// Appends `instr`, fusing it with preceding instructions when no label intervenes.
     fn push(&mut self, instr: Instr) {
         self.uses_floats |= instr.is_float();
+        let mut instr = instr;
+        while self.code.len() != self.barrier {
+            let Some(fused) = self.code.last().and_then(|prev| fuse(*prev, instr)) else {
+                break;
+            };
+            self.code.pop();
+            instr = fused;
+        }
         self.code.push(instr);
+    }
+
+    /// A `br_if` without stack adjustment: fused with a preceding i32 compare if possible.
+    fn push_br_if_nez(&mut self, target: u32) -> usize {
+        if self.code.len() != self.barrier {
+            if let Some(fused) = self.code.last().and_then(|prev| fuse_br_if(*prev, target)) {
+                self.code.pop();
+                self.code.push(fused);
+                return self.code.len() - 1;
+            }
+        }
+        self.code.push(Instr::BrIfNez(target));
+        self.code.len() - 1
     }
 
     fn translate_plain(&mut self, op: &Operator<'_>, height: u32) -> Result<(), CompileError> {
@@ -380,7 +431,12 @@ impl Translator<'_, '_> {
             Operator::Return => Instr::Return {
                 keep: to_u32(self.ctx.func_type.results.len())?,
             },
-            Operator::Call { function_index } => Instr::Call(*function_index),
+            Operator::Call { function_index } => {
+                match function_index.checked_sub(self.ctx.imported_funcs) {
+                    Some(defined) => Instr::CallInternal(defined),
+                    None => Instr::Call(*function_index),
+                }
+            }
             Operator::CallIndirect { type_index, .. } => Instr::CallIndirect(*type_index),
             Operator::Drop => Instr::Drop,
             Operator::Select => Instr::Select,
