@@ -8,10 +8,11 @@ use ewasm_host::gate::{
     self, ContractInterface, ExportDesc, ExportKind, GateError, GateOptions, ImportDesc, ImportKind,
 };
 use ewasm_host::outcome::{self, Ending, HostExit};
-use ewasm_host::table::{self, ImportDef};
+use ewasm_host::table::{self, HostFn, ImportDef, EXP256_GAS_PER_BYTE};
 use ewasm_host::{Eei, EeiOptions};
 use ewasm_host::{HostContext, Message, Revision};
 
+use crate::engine::bignum::{self, BigOp, Intrinsic};
 use crate::engine::{
     self, CompileError, Extern, ExternType, FuncType, Host, HostCallContext, HostFuncId,
     InvokeError, Module, Store, Trap, ValType,
@@ -111,6 +112,7 @@ impl Contract {
         let mut eei_host = EeiHost {
             eei: Eei::new(host, msg, code, revision, eei_opts),
             imports: &self.imports,
+            metering: self.config.metering,
         };
         let ending = match store.instantiate(&self.module, &externs, &mut eei_host) {
             Ok(instance) => match store.invoke(&mut eei_host, instance, "main", &[]) {
@@ -159,10 +161,12 @@ fn ending_of(trap: Trap) -> Ending {
     }
 }
 
-/// The engine's host: dispatches host function ids (import positions) to the EEI.
+/// The engine's host: dispatches host function ids (import positions) to the EEI, and
+/// bignum imports to the engine's 256-bit operations.
 struct EeiHost<'e, 'a> {
     eei: Eei<'a>,
     imports: &'e [&'static ImportDef],
+    metering: bool,
 }
 
 impl Host for EeiHost<'_, '_> {
@@ -179,6 +183,9 @@ impl Host for EeiHost<'_, '_> {
         else {
             return Err(Trap::Host(HostExit::ContractValidationFailure as u8));
         };
+        if let Some(intrinsic) = bignum_intrinsic(def) {
+            return run_bignum(&intrinsic, self.metering, ctx, args, results);
+        }
         match self.eei.call(def.func, ctx.memory, ctx.gas, args) {
             Ok(value) => {
                 if let (Some(v), Some(slot)) = (value, results.first_mut()) {
@@ -189,6 +196,74 @@ impl Host for EeiHost<'_, '_> {
             Err(exit) => Err(Trap::Host(exit as u8)),
         }
     }
+}
+
+/// Runs a bignum import: charges its table gas when metering is on, then executes it.
+fn run_bignum(
+    intrinsic: &Intrinsic,
+    metering: bool,
+    ctx: HostCallContext<'_>,
+    args: &[u64],
+    results: &mut [u64],
+) -> Result<(), Trap> {
+    // Pointers are i32 values zero-extended into the raw slots.
+    let mut ptrs = [0u32; 4];
+    for (ptr, arg) in ptrs.iter_mut().zip(args) {
+        *ptr = *arg as u32;
+    }
+    let ptrs = &ptrs[..args.len().min(4)];
+    if metering {
+        let cost = i64::try_from(bignum::gas(intrinsic, ctx.memory, ptrs)).unwrap_or(i64::MAX);
+        if cost > *ctx.gas {
+            *ctx.gas = 0;
+            return Err(Trap::OutOfGas);
+        }
+        *ctx.gas -= cost;
+    }
+    if let (Some(value), Some(slot)) = (
+        bignum::exec(intrinsic.op, ctx.memory, ptrs)?,
+        results.first_mut(),
+    ) {
+        *slot = u64::from(value);
+    }
+    Ok(())
+}
+
+/// The engine operation and metered gas of a `bignum` table entry (`None` for others).
+pub fn bignum_intrinsic(def: &ImportDef) -> Option<Intrinsic> {
+    let op = match def.func {
+        HostFn::Add256 => BigOp::Add,
+        HostFn::Sub256 => BigOp::Sub,
+        HostFn::Mul256 => BigOp::Mul,
+        HostFn::Div256 => BigOp::Div,
+        HostFn::Sdiv256 => BigOp::Sdiv,
+        HostFn::Mod256 => BigOp::Mod,
+        HostFn::Smod256 => BigOp::Smod,
+        HostFn::Addmod256 => BigOp::AddMod,
+        HostFn::Mulmod256 | HostFn::Umulmod256 => BigOp::MulMod,
+        HostFn::Exp256 => BigOp::Exp,
+        HostFn::Lt256 => BigOp::Lt,
+        HostFn::Gt256 => BigOp::Gt,
+        HostFn::Slt256 => BigOp::Slt,
+        HostFn::Sgt256 => BigOp::Sgt,
+        HostFn::Eq256 => BigOp::Eq,
+        HostFn::Iszero256 => BigOp::IsZero,
+        HostFn::And256 => BigOp::And,
+        HostFn::Or256 => BigOp::Or,
+        HostFn::Xor256 => BigOp::Xor,
+        HostFn::Not256 => BigOp::Not,
+        HostFn::Shl256 => BigOp::Shl,
+        HostFn::Shr256 => BigOp::Shr,
+        HostFn::Sar256 => BigOp::Sar,
+        HostFn::Byte256 => BigOp::Byte,
+        HostFn::Signextend256 => BigOp::SignExtend,
+        _ => return None,
+    };
+    Some(Intrinsic {
+        op,
+        base_gas: u32::try_from(def.base_gas).unwrap_or(u32::MAX),
+        gas_per_exp_byte: u32::try_from(EXP256_GAS_PER_BYTE).unwrap_or(u32::MAX),
+    })
 }
 
 /// The contract interface the gate checks, read off the compiled module.

@@ -1,0 +1,282 @@
+//! The `bignum` namespace (EWASM.md section 5) through real .wat contracts: every operation
+//! against the `u256` crate as oracle (itself property-tested against num-bigint), operand
+//! and byte order, aliasing of result and input pointers, out-of-bounds pointers, and the
+//! metered gas of the table.
+
+use ewasm_host::mock::MockHost;
+use ewasm_host::{CallKind, EeiOptions, Message, Revision, StatusCode};
+use ssvm::contract::{CompileOptions, Contract};
+use u256::U256;
+
+const GAS: i64 = 1_000_000;
+
+/// How an operation is called.
+#[derive(Clone, Copy)]
+enum Kind {
+    /// `(a, r)`.
+    Unary(fn(U256) -> U256),
+    /// `(a, b, r)`.
+    Binary(fn(U256, U256) -> U256),
+    /// `(a, b, m, r)`.
+    Ternary(fn(U256, U256, U256) -> U256),
+    /// `(a, b) -> i32`.
+    Compare(fn(U256, U256) -> bool),
+    /// `(a) -> i32`.
+    Test(fn(U256) -> bool),
+}
+
+/// Every bignum import with its oracle and metered gas (EWASM.md section 5 table).
+const OPS: &[(&str, Kind, i64)] = &[
+    ("add256", Kind::Binary(|a, b| a.wrapping_add(b)), 3),
+    ("sub256", Kind::Binary(|a, b| a.wrapping_sub(b)), 3),
+    ("mul256", Kind::Binary(|a, b| a.wrapping_mul(b)), 5),
+    ("div256", Kind::Binary(|a, b| a.evm_div(b)), 5),
+    ("sdiv256", Kind::Binary(|a, b| a.evm_sdiv(b)), 5),
+    ("mod256", Kind::Binary(|a, b| a.evm_rem(b)), 5),
+    ("smod256", Kind::Binary(|a, b| a.evm_smod(b)), 5),
+    ("addmod256", Kind::Ternary(|a, b, m| a.addmod(b, m)), 8),
+    ("mulmod256", Kind::Ternary(|a, b, m| a.mulmod(b, m)), 8),
+    ("umulmod256", Kind::Ternary(|a, b, m| a.mulmod(b, m)), 8),
+    ("exp256", Kind::Binary(|a, e| a.wrapping_pow(e)), 10),
+    ("lt256", Kind::Compare(|a, b| a.lt(b)), 3),
+    ("gt256", Kind::Compare(|a, b| a.gt(b)), 3),
+    ("slt256", Kind::Compare(|a, b| a.slt(b)), 3),
+    ("sgt256", Kind::Compare(|a, b| a.sgt(b)), 3),
+    ("eq256", Kind::Compare(|a, b| a == b), 3),
+    ("iszero256", Kind::Test(|a| a.is_zero()), 3),
+    ("and256", Kind::Binary(|a, b| a & b), 3),
+    ("or256", Kind::Binary(|a, b| a | b), 3),
+    ("xor256", Kind::Binary(|a, b| a ^ b), 3),
+    ("not256", Kind::Unary(|a| !a), 3),
+    ("shl256", Kind::Binary(U256::shl), 3),
+    ("shr256", Kind::Binary(U256::shr), 3),
+    ("sar256", Kind::Binary(U256::sar), 3),
+    ("byte256", Kind::Binary(U256::byte), 3),
+    ("signextend256", Kind::Binary(U256::signextend), 5),
+];
+
+fn inputs(kind: Kind) -> usize {
+    match kind {
+        Kind::Unary(_) | Kind::Test(_) => 1,
+        Kind::Binary(_) | Kind::Compare(_) => 2,
+        Kind::Ternary(_) => 3,
+    }
+}
+
+fn returns_i32(kind: Kind) -> bool {
+    matches!(kind, Kind::Compare(_) | Kind::Test(_))
+}
+
+/// A contract that copies `n` 32-byte operands from call data to 0, 32, 64, calls `name`
+/// with those pointers and the result pointer `result_ptr`, and returns the result (32
+/// bytes at `result_ptr`, or the i32 as 4 little-endian bytes at 512).
+fn contract(name: &str, kind: Kind, result_ptr: u32) -> Vec<u8> {
+    let n = inputs(kind);
+    let params = vec!["i32"; n + usize::from(!returns_i32(kind))].join(" ");
+    let results = if returns_i32(kind) {
+        "(result i32)"
+    } else {
+        ""
+    };
+    let ptrs: String = (0..n).map(|i| format!("(i32.const {}) ", i * 32)).collect();
+    let body = if returns_i32(kind) {
+        format!(
+            "(i32.store (i32.const 512) (call $op {ptrs}))
+             (call $finish (i32.const 512) (i32.const 4))"
+        )
+    } else {
+        format!(
+            "(call $op {ptrs}(i32.const {result_ptr}))
+             (call $finish (i32.const {result_ptr}) (i32.const 32))"
+        )
+    };
+    let wat = format!(
+        r#"(module
+  (import "bignum" "{name}" (func $op (param {params}) {results}))
+  (import "ethereum" "callDataCopy" (func $cdcopy (param i32 i32 i32)))
+  (import "ethereum" "finish" (func $finish (param i32 i32)))
+  (memory 1)
+  (export "memory" (memory 0))
+  (export "main" (func $main))
+  (func $main
+    (call $cdcopy (i32.const 0) (i32.const 0) (i32.const {len}))
+    {body}))"#,
+        len = n * 32
+    );
+    wat::parse_str(wat).expect("valid bignum contract")
+}
+
+fn options(metering: bool) -> CompileOptions {
+    CompileOptions {
+        metering,
+        bignum: true,
+        debug: false,
+        reject_floats: false,
+        max_memory_pages: 4,
+        revision: Revision::Byzantium,
+    }
+}
+
+struct Run {
+    status: StatusCode,
+    gas_used: i64,
+    output: Vec<u8>,
+}
+
+fn run(code: &[u8], input: &[u8], metering: bool) -> Run {
+    let contract = Contract::compile(code, &options(metering)).expect("passes the gate");
+    let msg = Message {
+        kind: CallKind::Call,
+        is_static: false,
+        depth: 0,
+        gas: GAS,
+        recipient: [1; 20],
+        sender: [2; 20],
+        input: input.to_vec(),
+        value_be: [0; 32],
+        create2_salt: [0; 32],
+    };
+    let out = contract.execute(
+        &msg,
+        code,
+        &mut MockHost::new(),
+        Revision::Byzantium,
+        EeiOptions::default(),
+    );
+    Run {
+        status: out.status,
+        gas_used: GAS - out.gas_left,
+        output: out.output,
+    }
+}
+
+/// Operands covering the edges (0, 1, MAX, 2^255, 2^255 - 1, small shift amounts and byte
+/// indices) and some irregular values.
+fn samples() -> Vec<U256> {
+    let mut v = vec![
+        U256::ZERO,
+        U256::ONE,
+        U256::from_u64(2),
+        U256::from_u64(31),
+        U256::from_u64(32),
+        U256::from_u64(255),
+        U256::from_u64(256),
+        U256::MAX,
+        U256::from_limbs([0, 0, 0, 1 << 63]),
+        U256::from_limbs([u64::MAX, u64::MAX, u64::MAX, (1 << 63) - 1]),
+        U256::from_u128(0x0123_4567_89ab_cdef_fedc_ba98_7654_3210),
+    ];
+    let mut x = U256::from_u64(0x9e37_79b9_7f4a_7c15);
+    for _ in 0..4 {
+        x = x
+            .wrapping_mul(x)
+            .wrapping_add(U256::from_u64(0x632b_e59b_d9b4_e019));
+        v.push(x);
+    }
+    v
+}
+
+fn expected(kind: Kind, args: &[U256]) -> Vec<u8> {
+    match kind {
+        Kind::Unary(f) => f(args[0]).to_be_bytes().to_vec(),
+        Kind::Binary(f) => f(args[0], args[1]).to_be_bytes().to_vec(),
+        Kind::Ternary(f) => f(args[0], args[1], args[2]).to_be_bytes().to_vec(),
+        Kind::Compare(f) => u32::from(f(args[0], args[1])).to_le_bytes().to_vec(),
+        Kind::Test(f) => u32::from(f(args[0])).to_le_bytes().to_vec(),
+    }
+}
+
+fn input_of(args: &[U256]) -> Vec<u8> {
+    args.iter().flat_map(|a| a.to_be_bytes()).collect()
+}
+
+#[test]
+fn every_operation_matches_the_oracle() {
+    let samples = samples();
+    for &(name, kind, _) in OPS {
+        let code = contract(name, kind, 256);
+        let n = inputs(kind);
+        let mut cases = 0;
+        for (i, &a) in samples.iter().enumerate() {
+            for (j, &b) in samples.iter().enumerate() {
+                let m = samples[(i * 7 + j * 3) % samples.len()];
+                let args = [a, b, m];
+                let got = run(&code, &input_of(&args[..n]), false);
+                assert_eq!(got.status, StatusCode::Success, "{name}");
+                assert_eq!(
+                    got.output,
+                    expected(kind, &args[..n]),
+                    "{name}({a}, {b}, {m})"
+                );
+                assert_eq!(
+                    got.gas_used,
+                    3 + 3 * (n as i64),
+                    "{name}: metering off is free"
+                );
+                cases += 1;
+                if n == 1 {
+                    break;
+                }
+            }
+        }
+        assert!(cases >= samples.len(), "{name}");
+    }
+}
+
+#[test]
+fn result_may_alias_the_first_input() {
+    let (a, b) = (
+        U256::from_u64(0xffff_ffff),
+        U256::MAX.wrapping_sub(U256::from_u64(7)),
+    );
+    for &(name, kind, _) in OPS.iter().filter(|(_, k, _)| !returns_i32(*k)) {
+        let args = [a, b, U256::from_u64(97)];
+        let n = inputs(kind);
+        let got = run(&contract(name, kind, 0), &input_of(&args[..n]), false);
+        assert_eq!(got.status, StatusCode::Success, "{name}");
+        assert_eq!(got.output, expected(kind, &args[..n]), "{name} aliased");
+    }
+}
+
+#[test]
+fn out_of_bounds_pointers_trap() {
+    // One page: a result at 65530 runs 26 bytes past the end; the finish never happens.
+    for &(name, kind, _) in OPS.iter().filter(|(_, k, _)| !returns_i32(*k)) {
+        let n = inputs(kind);
+        let got = run(&contract(name, kind, 65_530), &vec![1; n * 32], false);
+        assert_eq!(got.status, StatusCode::Failure, "{name}");
+        assert!(got.output.is_empty());
+    }
+    // An input operand past the end: the contract passes pointer 65535 as `a`.
+    let wat = r#"(module
+      (import "bignum" "add256" (func $add (param i32 i32 i32)))
+      (memory 1) (export "memory" (memory 0)) (export "main" (func $main))
+      (func $main (call $add (i32.const 65535) (i32.const 0) (i32.const 0))))"#;
+    let got = run(&wat::parse_str(wat).expect("wat"), &[], false);
+    assert_eq!(got.status, StatusCode::Failure);
+}
+
+#[test]
+fn metered_gas_follows_the_table() {
+    for &(name, kind, gas) in OPS {
+        let n = inputs(kind) as i64;
+        let args = [U256::from_u64(3), U256::from_u64(0x0102), U256::from_u64(5)];
+        let got = run(
+            &contract(name, kind, 256),
+            &input_of(&args[..n as usize]),
+            true,
+        );
+        assert_eq!(got.status, StatusCode::Success, "{name}");
+        // Entry block: 1 + (3 const + cdcopy) + (n or n + 1 consts + op call)
+        //   + (i32.store and its const for i32 results) + (2 consts + finish).
+        let block = if returns_i32(kind) {
+            1 + 4 + (n + 1) + 2 + 3
+        } else {
+            1 + 4 + (n + 2) + 3
+        };
+        let copy = 3 + 3 * n;
+        // exp256: the exponent 0x0102 has two significant bytes.
+        let op = if name == "exp256" { gas + 2 * 50 } else { gas };
+        assert_eq!(got.gas_used, block + copy + op, "{name}");
+    }
+}
