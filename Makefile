@@ -1,4 +1,5 @@
-# SSVM: thin wrappers around cargo. `make` builds the library; `make test` runs every test.
+# SSVM: thin wrappers around cargo. `make` builds both libraries and runs the demo contract
+# through the ABI 9 one; `make test` runs every check and test.
 # Both install missing system packages first (Debian/Ubuntu, via apt-get).
 
 CARGO ?= cargo
@@ -6,9 +7,9 @@ CARGO ?= cargo
 # inspecting and rebuilding fixtures.
 SYS_PACKAGES := libclang-dev clang lld wabt
 
-.PHONY: all deps build abi9 abi7 test lint fmt bench clean
+.PHONY: all deps build abi9 abi7 tools demo test statetest lint fmt bench clean
 
-all: build
+all: build demo
 
 # Install any missing system package (no-op when all are present).
 deps:
@@ -35,7 +36,24 @@ abi9: deps
 abi7: deps
 	$(CARGO) build --release -p evmc-ssvm --no-default-features --features abi7 --target-dir target/abi7
 
-test: deps
+# The command-line tools (`ssvm run`, `ssvm-statetest`), next to the ABI 9 library.
+SSVM := target/release/ssvm
+STATETEST := target/release/ssvm-statetest
+tools: deps
+	$(CARGO) build --release -p ssvm-tests --bin ssvm --bin ssvm-statetest --target-dir target
+
+# The demo: deploy fixtures/demo.wat, then call it with a = 2^128 + 3, b = 2^128 + 5: it
+# returns a*b mod 2^256 = 8 * 2^128 + 15, stores it in slot 0 and logs it.
+DEMO_A := 0000000000000000000000000000000100000000000000000000000000000003
+DEMO_B := 0000000000000000000000000000000100000000000000000000000000000005
+demo: abi9 tools
+	$(SSVM) run --vm $(ABI9_LIB) --create --input $(DEMO_A)$(DEMO_B) fixtures/demo.wat
+
+# The Ewasm consensus state tests (../shared/ewasm-tests) and ours (fixtures/state).
+statetest: abi9 tools
+	$(STATETEST) --vm $(ABI9_LIB) fixtures/state $(wildcard ../shared/ewasm-tests/GeneralStateTests)
+
+test: deps build
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	$(CARGO) test --workspace

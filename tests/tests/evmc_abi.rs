@@ -2,9 +2,6 @@
 //! (ABI 9 at `target/release/libssvm.so`, ABI 7 at `target/abi7/release/libssvm.so`; the
 //! test builds them first, as `make build` does) and calls it through the C ABI with a host
 //! table written in Rust. The same suite runs against both ABIs (module `abi9`, `abi7`).
-//!
-//! Tests marked `#[ignore = "needs engine integration"]` need real contract execution and
-//! pass once the engine and the EEI are connected in `evmc-ssvm/src/vm.rs`.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

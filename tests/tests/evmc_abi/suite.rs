@@ -664,7 +664,6 @@ fn create_and_destroy_many_instances() {
 }
 
 #[test]
-#[ignore = "needs engine integration"]
 fn finish_returns_output_and_all_gas() {
     let vm = Vm::new();
     let h = TestHost::default();
@@ -679,7 +678,6 @@ fn finish_returns_output_and_all_gas() {
 }
 
 #[test]
-#[ignore = "needs engine integration"]
 fn revert_returns_output_and_gas() {
     let vm = Vm::new();
     let h = TestHost::default();
@@ -691,7 +689,6 @@ fn revert_returns_output_and_gas() {
 }
 
 #[test]
-#[ignore = "needs engine integration"]
 fn storage_store_and_load_through_the_host() {
     let vm = Vm::new();
     let h = TestHost::default();
@@ -707,7 +704,6 @@ fn storage_store_and_load_through_the_host() {
 }
 
 #[test]
-#[ignore = "needs engine integration"]
 fn log_reaches_the_host() {
     let vm = Vm::new();
     let h = TestHost::default();
@@ -722,7 +718,6 @@ fn log_reaches_the_host() {
 }
 
 #[test]
-#[ignore = "needs engine integration"]
 fn nested_call_reenters_the_same_vm() {
     let vm = Vm::new();
     let mut h = TestHost {
@@ -746,7 +741,6 @@ fn nested_call_reenters_the_same_vm() {
 }
 
 #[test]
-#[ignore = "needs engine integration"]
 fn create_returns_the_runtime_code() {
     let vm = Vm::new();
     let h = TestHost::default();
@@ -758,7 +752,6 @@ fn create_returns_the_runtime_code() {
 }
 
 #[test]
-#[ignore = "needs engine integration"]
 fn eight_threads_run_contracts_on_one_instance() {
     let vm = Arc::new(Vm::new());
     let code = Arc::new(wasm(STORAGE_WAT));
