@@ -113,17 +113,24 @@ fn check(w: &Workload, bytes: &[u8]) {
     assert_eq!(Wasmi::new(bytes).run(w.arg), want, "wasmi {}", w.name);
 }
 
-/// Median wall time of `runs` calls.
-fn median(mut f: impl FnMut(), runs: usize) -> Duration {
-    let mut times: Vec<Duration> = (0..runs)
-        .map(|_| {
-            let t = Instant::now();
-            f();
-            t.elapsed()
-        })
-        .collect();
-    times.sort();
-    times[runs / 2]
+/// Minimum wall time of `runs` calls of each engine, interleaved so both see the same
+/// machine load (the minimum is the least noisy statistic on a shared machine).
+fn min_times(
+    mut ours: impl FnMut(),
+    mut theirs: impl FnMut(),
+    runs: usize,
+) -> (Duration, Duration) {
+    let time = |f: &mut dyn FnMut()| {
+        let t = Instant::now();
+        f();
+        t.elapsed()
+    };
+    let (mut a, mut b) = (Duration::MAX, Duration::MAX);
+    for _ in 0..runs {
+        a = a.min(time(&mut ours));
+        b = b.min(time(&mut theirs));
+    }
+    (a, b)
 }
 
 fn main() {
@@ -142,17 +149,14 @@ fn main() {
         group.bench_function("ssvm", |b| b.iter(|| ours.run(black_box(w.arg))));
         group.bench_function("wasmi", |b| b.iter(|| theirs.run(black_box(w.arg))));
         group.finish();
-        let t_ours = median(
+        let (t_ours, t_theirs) = min_times(
             || {
                 black_box(ours.run(w.arg));
             },
-            15,
-        );
-        let t_theirs = median(
             || {
                 black_box(theirs.run(w.arg));
             },
-            15,
+            21,
         );
         rows.push((w.name, t_ours, t_theirs));
     }
