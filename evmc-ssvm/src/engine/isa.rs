@@ -309,6 +309,22 @@ mod tests {
     use super::*;
 
     #[test]
+    fn fusion_pairs() {
+        use Instr::*;
+        assert_eq!(fuse(LocalGet(1), LocalGet(2)), Some(LocalGet2(1, 2)));
+        assert_eq!(fuse(I32Const(-3), I32Add), Some(I32AddImm(-3)));
+        assert_eq!(
+            fuse(LocalGet(4), I32AddImm(7)),
+            Some(LocalGetI32AddImm(4, 7))
+        );
+        assert_eq!(fuse(LocalSet(5), LocalGet(5)), Some(LocalTee(5)));
+        assert_eq!(fuse(LocalSet(5), LocalGet(6)), None);
+        assert_eq!(fuse(I64Const(1), I64Add), None);
+        assert_eq!(fuse_br_if(I32LtU, 9), Some(BrIfI32LtU(9)));
+        assert_eq!(fuse_br_if(I64LtU, 9), None);
+    }
+
+    #[test]
     fn instr_is_compact() {
         assert!(std::mem::size_of::<Instr>() <= 16);
     }
