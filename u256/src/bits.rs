@@ -235,13 +235,12 @@ impl U256 {
     /// called as `U256::byte(i, value)`. An index of 32 or more gives 0.
     #[inline]
     pub const fn byte(self, value: U256) -> U256 {
-        match self.try_to_u64() {
-            Some(i) if i < 32 => {
-                let k = 31 - i as usize; // little-endian byte index
-                U256::from_u64((value.0[k / 8] >> ((k % 8) * 8)) & 0xff)
-            }
-            _ => U256::ZERO,
-        }
+        let i = self.0;
+        let in_range = ((i[1] | i[2] | i[3]) == 0) & (i[0] < 32);
+        // Big-endian byte i is little-endian byte 31 - i: limb (31 - i) / 8.
+        let k = (31 - (i[0] & 31)) as usize;
+        let b = (value.0[k / 8] >> ((k % 8) * 8)) & 0xff;
+        U256::from_u64(if in_range { b } else { 0 })
     }
 
     /// EVM `SIGNEXTEND`: extends the sign of the `(self + 1)`-byte two's complement number
