@@ -345,29 +345,6 @@ fn run(
                 sp += 1;
                 pc += 1;
             }
-            Instr::I32LoadLocal(a, o) => {
-                let addr = stack[fp + a as usize] as u32;
-                let bytes: [u8; 4] = load_bytes(&memories[mem].data, addr, o)?;
-                stack[sp] = u64::from(u32::from_le_bytes(bytes));
-                sp += 1;
-                pc += 1;
-            }
-            Instr::I32AddSet(n) => {
-                let b = stack[sp - 1];
-                let a = stack[sp - 2];
-                sp -= 2;
-                stack[fp + n as usize] =
-                    i32_add(Slot::from_slot(a), Slot::from_slot(b)).into_slot();
-                pc += 1;
-            }
-            Instr::I64AddSet(n) => {
-                let b = stack[sp - 1];
-                let a = stack[sp - 2];
-                sp -= 2;
-                stack[fp + n as usize] =
-                    i64_add(Slot::from_slot(a), Slot::from_slot(b)).into_slot();
-                pc += 1;
-            }
             Instr::CallInternal(def) => enter!(cur, def, pc + 1, false),
             Instr::Call(idx) => {
                 let addr = inst.funcs[idx as usize];

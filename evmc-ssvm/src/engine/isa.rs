@@ -156,12 +156,6 @@ macro_rules! define_isa {
             I32AddImm(i32),
             /// Fused `local.get n` + `i32.const c` + `i32.add`: push `local[n] + c`.
             LocalGetI32AddImm(u32, i32),
-            /// Fused `local.get a` + `i32.load offset=o`.
-            I32LoadLocal(u32, u32),
-            /// Fused `i32.add` + `local.set n`.
-            I32AddSet(u32),
-            /// Fused `i64.add` + `local.set n`.
-            I64AddSet(u32),
             /// Call defined function `n` (module-local index, past the imports) of the current instance.
             CallInternal(u32),
             $(
@@ -287,9 +281,6 @@ pub(crate) fn fuse(prev: Instr, next: Instr) -> Option<Instr> {
         (I32Const(c), I32Add) => I32AddImm(c),
         (LocalGet(n), I32AddImm(c)) => LocalGetI32AddImm(n, c),
         (LocalSet(a), LocalGet(b)) if a == b => LocalTee(a),
-        (LocalGet(a), I32Load(o)) => I32LoadLocal(a, o),
-        (I32Add, LocalSet(n)) => I32AddSet(n),
-        (I64Add, LocalSet(n)) => I64AddSet(n),
         _ => return None,
     })
 }
@@ -328,9 +319,6 @@ mod tests {
         );
         assert_eq!(fuse(LocalSet(5), LocalGet(5)), Some(LocalTee(5)));
         assert_eq!(fuse(LocalSet(5), LocalGet(6)), None);
-        assert_eq!(fuse(LocalGet(1), I32Load(8)), Some(I32LoadLocal(1, 8)));
-        assert_eq!(fuse(I32Add, LocalSet(3)), Some(I32AddSet(3)));
-        assert_eq!(fuse(I64Add, LocalSet(3)), Some(I64AddSet(3)));
         assert_eq!(fuse(I64Const(1), I64Add), None);
         assert_eq!(fuse_br_if(I32LtU, 9), Some(BrIfI32LtU(9)));
         assert_eq!(fuse_br_if(I64LtU, 9), None);
