@@ -29,6 +29,9 @@ struct Frame {
     inst: u32,
 }
 
+/// Value-stack slots allocated up front; the stack doubles from there when a call needs more.
+const INITIAL_STACK_SLOTS: usize = 1024;
+
 /// The reusable value stack, frame stack and host-result scratch space.
 #[derive(Debug, Default)]
 pub(crate) struct Machine {
@@ -59,11 +62,16 @@ pub(crate) fn call(
     func: u32,
     args: &[u64],
 ) -> Result<Vec<u64>, Trap> {
-    if m.stack.len() != limits.max_value_stack {
-        m.stack = vec![0; limits.max_value_stack];
-    }
-    if args.len() > m.stack.len() {
+    if args.len() > limits.max_value_stack {
         return Err(Trap::ValueStackExhausted);
+    }
+    // The stack grows on demand (see `enter!`) up to `max_value_stack`, so an execution
+    // that needs little (most contracts, and every nested EVMC frame) allocates little.
+    let initial = INITIAL_STACK_SLOTS
+        .max(args.len())
+        .min(limits.max_value_stack);
+    if m.stack.len() < initial {
+        m.stack.resize(initial, 0);
     }
     m.frames.clear();
     m.stack[..args.len()].copy_from_slice(args);
@@ -95,7 +103,8 @@ fn run(
         frames,
         scratch,
     } = m;
-    let stack = stack.as_mut_slice();
+    let stack_vec = stack;
+    let mut stack = stack_vec.as_mut_slice();
     let mut steps = limits.steps;
     let mut sp = nargs;
     let mut fp: usize = 0;
@@ -135,8 +144,13 @@ fn run(
             let cf = instances[callee_inst].module.funcs[$index as usize];
             let new_fp = sp - cf.params as usize;
             let locals_end = sp + cf.locals as usize;
-            if locals_end + cf.max_height as usize > stack.len() {
-                return Err(Trap::ValueStackExhausted);
+            let need = locals_end + cf.max_height as usize;
+            if need > stack.len() {
+                if need > limits.max_value_stack {
+                    return Err(Trap::ValueStackExhausted);
+                }
+                stack_vec.resize(need.next_power_of_two().min(limits.max_value_stack), 0);
+                stack = stack_vec.as_mut_slice();
             }
             stack[sp..locals_end].fill(0);
             if !$is_entry {
