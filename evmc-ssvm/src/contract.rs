@@ -12,7 +12,7 @@ use ewasm_host::table::{self, HostFn, ImportDef, EXP256_GAS_PER_BYTE};
 use ewasm_host::{Eei, EeiOptions};
 use ewasm_host::{HostContext, Message, Revision};
 
-use crate::engine::bignum::{self, BigOp, Intrinsic};
+use crate::engine::bignum::{BigOp, Intrinsic};
 use crate::engine::{
     self, CompileError, Extern, ExternType, FuncType, Host, HostCallContext, HostFuncId,
     InvokeError, Module, Store, Trap, ValType,
@@ -74,7 +74,12 @@ impl Contract {
     /// Validates, checks and compiles `code` (whose preamble and version were checked).
     pub fn compile(code: &[u8], opts: &CompileOptions) -> Result<Contract, ContractError> {
         let config = engine_config(opts);
-        let module = Module::compile(code, &config).map_err(ContractError::Compile)?;
+        let resolve = |namespace: &str, name: &str| {
+            let def = table::lookup(namespace, name).filter(|_| opts.bignum)?;
+            bignum_intrinsic(def)
+        };
+        let module = Module::compile_with_intrinsics(code, &config, &resolve)
+            .map_err(ContractError::Compile)?;
         let gate_opts = GateOptions {
             bignum: opts.bignum,
             debug: opts.debug,
@@ -112,7 +117,6 @@ impl Contract {
         let mut eei_host = EeiHost {
             eei: Eei::new(host, msg, code, revision, eei_opts),
             imports: &self.imports,
-            metering: self.config.metering,
         };
         let ending = match store.instantiate(&self.module, &externs, &mut eei_host) {
             Ok(instance) => match store.invoke(&mut eei_host, instance, "main", &[]) {
@@ -161,12 +165,11 @@ fn ending_of(trap: Trap) -> Ending {
     }
 }
 
-/// The engine's host: dispatches host function ids (import positions) to the EEI, and
-/// bignum imports to the engine's 256-bit operations.
+/// The engine's host: dispatches host function ids (import positions) to the EEI. Bignum
+/// imports never get here: they compile to the engine's `Bignum` instruction.
 struct EeiHost<'e, 'a> {
     eei: Eei<'a>,
     imports: &'e [&'static ImportDef],
-    metering: bool,
 }
 
 impl Host for EeiHost<'_, '_> {
@@ -183,9 +186,6 @@ impl Host for EeiHost<'_, '_> {
         else {
             return Err(Trap::Host(HostExit::ContractValidationFailure as u8));
         };
-        if let Some(intrinsic) = bignum_intrinsic(def) {
-            return run_bignum(&intrinsic, self.metering, ctx, args, results);
-        }
         match self.eei.call(def.func, ctx.memory, ctx.gas, args) {
             Ok(value) => {
                 if let (Some(v), Some(slot)) = (value, results.first_mut()) {
@@ -196,37 +196,6 @@ impl Host for EeiHost<'_, '_> {
             Err(exit) => Err(Trap::Host(exit as u8)),
         }
     }
-}
-
-/// Runs a bignum import: charges its table gas when metering is on, then executes it.
-fn run_bignum(
-    intrinsic: &Intrinsic,
-    metering: bool,
-    ctx: HostCallContext<'_>,
-    args: &[u64],
-    results: &mut [u64],
-) -> Result<(), Trap> {
-    // Pointers are i32 values zero-extended into the raw slots.
-    let mut ptrs = [0u32; 4];
-    for (ptr, arg) in ptrs.iter_mut().zip(args) {
-        *ptr = *arg as u32;
-    }
-    let ptrs = &ptrs[..args.len().min(4)];
-    if metering {
-        let cost = i64::try_from(bignum::gas(intrinsic, ctx.memory, ptrs)).unwrap_or(i64::MAX);
-        if cost > *ctx.gas {
-            *ctx.gas = 0;
-            return Err(Trap::OutOfGas);
-        }
-        *ctx.gas -= cost;
-    }
-    if let (Some(value), Some(slot)) = (
-        bignum::exec(intrinsic.op, ctx.memory, ptrs)?,
-        results.first_mut(),
-    ) {
-        *slot = u64::from(value);
-    }
-    Ok(())
 }
 
 /// The engine operation and metered gas of a `bignum` table entry (`None` for others).

@@ -361,4 +361,63 @@ mod tests {
             assert_eq!(op.param_count(), expected, "{op:?}");
         }
     }
+
+    /// A bignum import compiles to the engine instruction: it runs with a host that has no
+    /// functions at all (any host call would trap with `Trap::Host(0)`).
+    #[test]
+    fn bound_imports_run_without_a_host_call() {
+        use crate::engine::{Config, FuncType, HostFuncId, Module, NoHost, Store, ValType, Value};
+        let wasm = wat::parse_str(
+            r#"(module
+              (import "bignum" "mul256" (func $mul (param i32 i32 i32)))
+              (import "bignum" "lt256" (func $lt (param i32 i32) (result i32)))
+              (memory (export "memory") 1)
+              (data (i32.const 31) "\06") (data (i32.const 63) "\07")
+              (func (export "run") (result i32)
+                (call $mul (i32.const 0) (i32.const 32) (i32.const 64))
+                ;; 10 * (6 * 7) + (6 < 7)
+                (i32.add (i32.mul (i32.load8_u (i32.const 95)) (i32.const 10))
+                         (call $lt (i32.const 0) (i32.const 32)))))"#,
+        )
+        .expect("valid wat");
+        let resolve = |module: &str, name: &str| {
+            let op = match (module, name) {
+                ("bignum", "mul256") => BigOp::Mul,
+                ("bignum", "lt256") => BigOp::Lt,
+                _ => return None,
+            };
+            Some(Intrinsic {
+                op,
+                base_gas: 5,
+                gas_per_exp_byte: 0,
+            })
+        };
+        let config = Config::default();
+        let module = Module::compile_with_intrinsics(&wasm, &config, &resolve).expect("compiles");
+        let mut store = Store::new(config);
+        let mul_ty = FuncType::new(&[ValType::I32; 3], &[]);
+        let lt_ty = FuncType::new(&[ValType::I32; 2], &[ValType::I32]);
+        let imports = [
+            store.alloc_host_func(&mul_ty, HostFuncId(0)),
+            store.alloc_host_func(&lt_ty, HostFuncId(1)),
+        ];
+        let instance = store
+            .instantiate(&module, &imports, &mut NoHost)
+            .expect("instantiates");
+        let results = store
+            .invoke(&mut NoHost, instance, "run", &[])
+            .expect("no host call happens");
+        assert_eq!(results, vec![Value::I32(421)]);
+        // Without the binding the same module calls the host, which traps.
+        let plain = Module::compile(&wasm, &config).expect("compiles");
+        let mut store = Store::new(config);
+        let imports = [
+            store.alloc_host_func(&mul_ty, HostFuncId(0)),
+            store.alloc_host_func(&lt_ty, HostFuncId(1)),
+        ];
+        let instance = store
+            .instantiate(&plain, &imports, &mut NoHost)
+            .expect("instantiates");
+        assert!(store.invoke(&mut NoHost, instance, "run", &[]).is_err());
+    }
 }

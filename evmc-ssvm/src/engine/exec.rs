@@ -1,6 +1,7 @@
 //! The interpreter: one loop with one `match` over compiled instructions, an explicit frame
 //! stack (no Rust recursion), untyped `u64` value slots and frame-relative locals.
 
+use super::bignum;
 use super::config::GROW_GAS_PER_PAGE;
 use super::host::{Host, HostCallContext};
 use super::isa::{DropKeep, Instr};
@@ -479,6 +480,29 @@ fn run(
                     return Err(Trap::OutOfGas);
                 }
                 *gas -= n;
+                pc += 1;
+            }
+            Instr::Bignum(k) => {
+                let intr = inst.module.intrinsics[k as usize];
+                let n = intr.op.param_count();
+                let mut ptrs = [0u32; 4];
+                for (ptr, slot) in ptrs.iter_mut().zip(&stack[sp - n..sp]) {
+                    *ptr = *slot as u32;
+                }
+                sp -= n;
+                let data = memories[mem].data.as_mut_slice();
+                if limits.metering {
+                    let cost =
+                        i64::try_from(bignum::gas(&intr, data, &ptrs[..n])).unwrap_or(i64::MAX);
+                    if *gas < cost {
+                        return Err(Trap::OutOfGas);
+                    }
+                    *gas -= cost;
+                }
+                if let Some(v) = bignum::exec(intr.op, data, &ptrs[..n])? {
+                    stack[sp] = u64::from(v);
+                    sp += 1;
+                }
                 pc += 1;
             }
             Instr::Step => {

@@ -126,6 +126,9 @@ macro_rules! define_isa {
             ChargeGas(u32),
             /// Count one step against the step limit.
             Step,
+            /// A call to an import bound to a native 256-bit operation: intrinsic `n` of the
+            /// module (see `bignum.rs`); pops its pointer arguments, may push an i32.
+            Bignum(u32),
             /// Fused: pop an i32; if non-zero jump to the target (no stack adjustment).
             BrIfNez(u32),
             /// Fused `i32.eq` + `br_if` without stack adjustment.

@@ -10,6 +10,7 @@ use wasmparser::{
     WasmFeatures,
 };
 
+use super::bignum::Intrinsic;
 use super::config::Config;
 use super::isa::Instr;
 use super::translate::{translate_body, TranslateCtx};
@@ -100,6 +101,10 @@ pub(crate) struct ModuleInner {
     pub datas: Vec<DataSegment>,
     pub code: Vec<Instr>,
     pub uses_floats: bool,
+    /// Native operations that imports are bound to (`Instr::Bignum` indexes this).
+    pub intrinsics: Vec<Intrinsic>,
+    /// Per imported function: its index in `intrinsics`, if bound.
+    pub import_intrinsics: Vec<Option<u32>>,
 }
 
 /// A validated, translated module, cheap to clone and instantiate many times.
@@ -181,6 +186,17 @@ fn const_expr(expr: &WpConstExpr<'_>) -> Result<ConstExpr, CompileError> {
 impl Module {
     /// Decodes, validates and translates `bytes` in one pass.
     pub fn compile(bytes: &[u8], config: &Config) -> Result<Module, CompileError> {
+        Module::compile_with_intrinsics(bytes, config, &|_, _| None)
+    }
+
+    /// Like [`Module::compile`], binding imported functions to native operations: for each
+    /// function import `(module, name)` for which `resolve` answers an [`Intrinsic`] whose
+    /// signature matches the import's type, calls compile to that operation (no host call).
+    pub fn compile_with_intrinsics(
+        bytes: &[u8],
+        config: &Config,
+        resolve: &dyn Fn(&str, &str) -> Option<Intrinsic>,
+    ) -> Result<Module, CompileError> {
         let mut validator = Validator::new_with_features(features());
         let mut m = ModuleInner::default();
         let mut allocs = FuncValidatorAllocations::default();
@@ -190,6 +206,9 @@ impl Module {
             let payload = payload?;
             match validator.payload(&payload)? {
                 ValidPayload::Func(func, body) => {
+                    if m.import_intrinsics.len() != m.num_imported_funcs as usize {
+                        m.bind_intrinsics(resolve);
+                    }
                     let mut fv = func.into_validator(std::mem::take(&mut allocs));
                     let ty_idx = m.func_types.get(fv.index() as usize).copied().unwrap_or(0);
                     let ty = m.types.get(ty_idx as usize).cloned().unwrap_or_default();
@@ -198,6 +217,7 @@ impl Module {
                         types: &m.types,
                         func_type: &ty,
                         imported_funcs: m.num_imported_funcs,
+                        import_intrinsics: &m.import_intrinsics,
                     };
                     let compiled =
                         translate_body(&ctx, &mut fv, &body, &mut m.code, &mut m.uses_floats)?;
@@ -271,6 +291,32 @@ impl ModuleInner {
             ExternalKind::Global => ExternType::Global(*self.global_types.get(i)?),
             _ => return None,
         })
+    }
+
+    /// Resolves every imported function to an intrinsic where `resolve` offers one with a
+    /// matching signature (all-i32 pointer parameters, optional i32 result).
+    fn bind_intrinsics(&mut self, resolve: &dyn Fn(&str, &str) -> Option<Intrinsic>) {
+        let funcs = self.imports.iter().filter_map(|imp| match &imp.ty {
+            ExternType::Func(ty) => Some((imp, ty)),
+            _ => None,
+        });
+        let mut bound = Vec::new();
+        for (imp, ty) in funcs {
+            let intrinsic = resolve(&imp.module, &imp.name).filter(|intr| {
+                let params = vec![ValType::I32; intr.op.param_count()];
+                let results: &[ValType] = if intr.op.returns_i32() {
+                    &[ValType::I32]
+                } else {
+                    &[]
+                };
+                *ty == FuncType::new(&params, results)
+            });
+            bound.push(intrinsic.map(|intr| {
+                self.intrinsics.push(intr);
+                u32::try_from(self.intrinsics.len() - 1).unwrap_or(u32::MAX)
+            }));
+        }
+        self.import_intrinsics = bound;
     }
 
     fn read_section(&mut self, payload: Payload<'_>) -> Result<(), CompileError> {

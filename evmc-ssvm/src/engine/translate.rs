@@ -17,6 +17,8 @@ pub(crate) struct TranslateCtx<'a> {
     pub func_type: &'a FuncType,
     /// Number of imported functions (defined function `i` has index `imported + i`).
     pub imported_funcs: u32,
+    /// Per imported function: the module intrinsic it is bound to, if any.
+    pub import_intrinsics: &'a [Option<u32>],
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -434,7 +436,10 @@ impl Translator<'_, '_> {
             Operator::Call { function_index } => {
                 match function_index.checked_sub(self.ctx.imported_funcs) {
                     Some(defined) => Instr::CallInternal(defined),
-                    None => Instr::Call(*function_index),
+                    None => match self.ctx.import_intrinsics.get(*function_index as usize) {
+                        Some(Some(k)) => Instr::Bignum(*k),
+                        _ => Instr::Call(*function_index),
+                    },
                 }
             }
             Operator::CallIndirect { type_index, .. } => Instr::CallIndirect(*type_index),
