@@ -1,5 +1,6 @@
 //! Consensus: the state-test runner over `../shared/ewasm-tests` (relative to the workspace
-//! root) and over the project's own `fixtures/state`, with the library's default options.
+//! root) and over the project's own `fixtures/state`, with the library's default options
+//! (`fixtures/state/MeteringStateTests` with `metering=true`).
 //! Skips with a message when the suite folder or the built `libssvm.so` is missing.
 
 use ssvm_tests::cli::on_large_stack;
@@ -51,8 +52,12 @@ fn check_expected_roots(dir: &Path) {
     }
 }
 
-/// Runs every case under `tests` on the default library; `None` when it is not built.
-fn run_suite(tests: PathBuf) -> Option<(usize, usize, String)> {
+/// Runs every case under `tests` on the default library with the VM `options`; `None` when
+/// it is not built.
+fn run_suite(
+    tests: PathBuf,
+    options: &'static [(&'static str, &'static str)],
+) -> Option<(usize, usize, String)> {
     let library = default_library_path();
     if let Err(e) = Vm::load(&library) {
         eprintln!("SKIP: {e}");
@@ -62,6 +67,9 @@ fn run_suite(tests: PathBuf) -> Option<(usize, usize, String)> {
     // load and run on a large stack.
     let (summary, out) = on_large_stack(move || {
         let vm = Vm::load(&library).map_err(|e| e.to_string())?;
+        for (name, value) in options {
+            vm.set_option(name, value).map_err(|e| e.to_string())?;
+        }
         let mut out = Vec::new();
         let summary = run_paths(&vm, &[tests], &RunOptions::default(), &mut out)
             .map_err(|e| e.to_string())?;
@@ -107,7 +115,7 @@ fn every_suite_file_loads_with_all_post_entries() {
 #[test]
 fn general_state_tests_pass_with_default_options() {
     let Some(dir) = suite_dir() else { return };
-    let Some((passed, failed, report)) = run_suite(dir.join("GeneralStateTests")) else {
+    let Some((passed, failed, report)) = run_suite(dir.join("GeneralStateTests"), &[]) else {
         return;
     };
     let failures: Vec<&str> = report.lines().filter(|l| !l.contains(" PASS ")).collect();
@@ -123,7 +131,11 @@ fn fixture_expected_post_states_hash_to_their_roots() {
 #[test]
 fn fixture_code_matches_the_wat_sources() {
     let dir = fixtures_dir();
-    let tests = collect_files(&[dir.join("GeneralStateTests")]).unwrap();
+    let tests = collect_files(&[
+        dir.join("GeneralStateTests"),
+        dir.join("MeteringStateTests"),
+    ])
+    .unwrap();
     let texts: Vec<String> = tests
         .iter()
         .map(|f| std::fs::read_to_string(f).unwrap())
@@ -148,9 +160,20 @@ fn fixture_code_matches_the_wat_sources() {
 
 #[test]
 fn fixture_state_tests_pass_with_default_options() {
-    let Some((passed, failed, report)) = run_suite(fixtures_dir().join("GeneralStateTests")) else {
+    let Some((passed, failed, report)) = run_suite(fixtures_dir().join("GeneralStateTests"), &[])
+    else {
         return;
     };
     assert!(passed > 0, "no case ran:\n{report}");
     assert_eq!(failed, 0, "fixture state tests failed:\n{report}");
+}
+
+#[test]
+fn fixture_metering_state_tests_pass_with_metering_on() {
+    let tests = fixtures_dir().join("MeteringStateTests");
+    let Some((passed, failed, report)) = run_suite(tests, &[("metering", "true")]) else {
+        return;
+    };
+    assert!(passed > 0, "no case ran:\n{report}");
+    assert_eq!(failed, 0, "metering fixture state tests failed:\n{report}");
 }
