@@ -49,9 +49,11 @@ DEMO_B := 0000000000000000000000000000000100000000000000000000000000000005
 demo: abi9 tools
 	$(SSVM) run --vm $(ABI9_LIB) --create --input $(DEMO_A)$(DEMO_B) fixtures/demo.wat
 
-# The Ewasm consensus state tests (../shared/ewasm-tests) and ours (fixtures/state).
+# The Ewasm consensus state tests (../shared/ewasm-tests) and ours (fixtures/state; the
+# metering ones need metering=true).
 statetest: abi9 tools
-	$(STATETEST) --vm $(ABI9_LIB) fixtures/state $(wildcard ../shared/ewasm-tests/GeneralStateTests)
+	$(STATETEST) --vm $(ABI9_LIB) fixtures/state/GeneralStateTests $(wildcard ../shared/ewasm-tests/GeneralStateTests)
+	$(STATETEST) --vm $(ABI9_LIB) --option metering=true fixtures/state/MeteringStateTests
 
 test: deps build
 	$(CARGO) fmt --all --check
