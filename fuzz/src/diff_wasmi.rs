@@ -1,0 +1,261 @@
+//! Target `diff_wasmi`: a differential run of SSVM's engine against `wasmi` on wasm-smith
+//! modules (Wasm 1.0 + sign extension + mutable globals, NaNs canonicalised by wasm-smith so
+//! float bits are comparable, termination ensured by wasm-smith's fuel global).
+//!
+//! Both engines instantiate the module and call every exported function in export order
+//! with zero arguments. After each step they must agree on: success vs trap, the trap kind,
+//! the results (bit for bit), every exported global, and the linear memory bytes. A step
+//! where either side exhausts its stack is inconclusive and ends the comparison (the two
+//! engines' stack limits differ by design).
+
+use arbitrary::Unstructured;
+use ssvm::engine::{self, Config, Extern, ExternType, Module, NoHost, Store, Trap, Value};
+use wasmi::{TrapCode, Val};
+
+use crate::smith;
+
+/// Pages a module may declare (and grow to).
+const MAX_PAGES: u64 = 16;
+/// wasm-smith's termination fuel: loop iterations plus calls before a fuel trap.
+const SMITH_FUEL: u32 = 1_000;
+
+/// One step's outcome in engine-neutral form.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Step {
+    /// Results as raw bits (i32 zero-extended, floats as bits).
+    Ok(Vec<u64>),
+    /// A trap, by kind.
+    Trap(TrapKind),
+    /// Stack exhaustion on this side: inconclusive.
+    Exhausted,
+}
+
+/// Trap kinds both engines distinguish.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TrapKind {
+    /// `unreachable`.
+    Unreachable,
+    /// Out-of-bounds load or store.
+    MemoryOutOfBounds,
+    /// `call_indirect` index outside the table.
+    TableOutOfBounds,
+    /// `call_indirect` to an empty slot.
+    NullElement,
+    /// `call_indirect` signature mismatch.
+    SignatureMismatch,
+    /// Division or remainder by zero.
+    DivideByZero,
+    /// Signed overflow or float-to-int out of range.
+    IntegerOverflow,
+    /// Float-to-int of NaN.
+    BadConversion,
+    /// Anything else (named for the report).
+    Other(&'static str),
+}
+
+/// Runs one input; panics on a divergence.
+pub fn run(data: &[u8]) {
+    let mut u = Unstructured::new(data);
+    let Ok(mut module) = smith::engine_module(&mut u, MAX_PAGES, true) else {
+        return;
+    };
+    if module.ensure_termination(SMITH_FUEL).is_err() {
+        return;
+    }
+    let wasm = module.to_bytes();
+    compare(&wasm);
+}
+
+/// Compares both engines on `wasm`; panics on a divergence.
+pub fn compare(wasm: &[u8]) {
+    let config = Config {
+        max_memory_pages: MAX_PAGES as u32,
+        ..Config::default()
+    };
+    let ours_module = match Module::compile(wasm, &config) {
+        Ok(m) => m,
+        Err(e) => panic!("valid wasm-smith module rejected by ssvm: {e}"),
+    };
+    let engine = wasmi::Engine::default();
+    let theirs_module = match wasmi::Module::new(&engine, wasm) {
+        Ok(m) => m,
+        Err(e) => panic!("valid wasm-smith module rejected by wasmi: {e}"),
+    };
+    let mut ours = Store::new(config);
+    let mut theirs = wasmi::Store::new(&engine, ());
+    let linker = wasmi::Linker::<()>::new(&engine);
+    let ours_inst = ours.instantiate(&ours_module, &[], &mut NoHost);
+    let theirs_inst = linker.instantiate_and_start(&mut theirs, &theirs_module);
+    let (ours_inst, theirs_inst) = match (ours_inst, theirs_inst) {
+        (Ok(a), Ok(b)) => (a, b),
+        (Err(a), Err(_)) if is_exhaustion_err(&a) => return,
+        (Err(_), Err(_)) => return,
+        (Ok(_), Err(e)) if e.as_trap_code() == Some(TrapCode::StackOverflow) => return,
+        (Err(a), Ok(_)) if is_exhaustion_err(&a) => return,
+        (a, b) => panic!(
+            "instantiation diverges: ssvm {:?}, wasmi {:?}",
+            a.err(),
+            b.err().map(|e| e.to_string())
+        ),
+    };
+    let exports = ours_module.exports();
+    compare_state(
+        &ours,
+        ours_inst,
+        &theirs,
+        theirs_inst,
+        &exports,
+        "instantiation",
+    );
+    for export in &exports {
+        let ExternType::Func(ty) = &export.ty else {
+            continue;
+        };
+        let args: Vec<Value> = ty.params.iter().map(|t| Value::zero(*t)).collect();
+        let a = match ours.invoke(&mut NoHost, ours_inst, &export.name, &args) {
+            Ok(values) => Step::Ok(values.iter().map(|v| v.to_raw()).collect()),
+            Err(engine::InvokeError::Trap(t)) if t.is_exhaustion() => Step::Exhausted,
+            Err(engine::InvokeError::Trap(t)) => Step::Trap(ours_kind(t)),
+            Err(e) => panic!("ssvm invoke of export {:?} failed: {e}", export.name),
+        };
+        let b = call_wasmi(&mut theirs, theirs_inst, &export.name);
+        if a == Step::Exhausted || b == Step::Exhausted {
+            return;
+        }
+        assert_eq!(
+            a, b,
+            "export {:?}: ssvm (left) vs wasmi (right)",
+            export.name
+        );
+        compare_state(
+            &ours,
+            ours_inst,
+            &theirs,
+            theirs_inst,
+            &exports,
+            &export.name,
+        );
+    }
+}
+
+fn is_exhaustion_err(e: &engine::InstantiateError) -> bool {
+    matches!(e, engine::InstantiateError::Start(t) if t.is_exhaustion())
+}
+
+/// Calls export `name` in wasmi with zero arguments.
+fn call_wasmi(store: &mut wasmi::Store<()>, inst: wasmi::Instance, name: &str) -> Step {
+    let Some(func) = inst.get_func(&*store, name) else {
+        panic!("wasmi has no function export {name:?}");
+    };
+    let ty = func.ty(&*store);
+    let args: Vec<Val> = ty
+        .params()
+        .iter()
+        .map(|t| Val::default_for_ty(*t))
+        .collect();
+    let mut results: Vec<Val> = ty
+        .results()
+        .iter()
+        .map(|t| Val::default_for_ty(*t))
+        .collect();
+    match func.call(&mut *store, &args, &mut results) {
+        Ok(()) => Step::Ok(results.iter().map(val_bits).collect()),
+        Err(e) => match e.as_trap_code() {
+            Some(TrapCode::StackOverflow) => Step::Exhausted,
+            Some(code) => Step::Trap(wasmi_kind(code)),
+            None => Step::Trap(TrapKind::Other("wasmi non-trap error")),
+        },
+    }
+}
+
+/// Raw bits of a wasmi value, in SSVM's slot encoding.
+fn val_bits(v: &Val) -> u64 {
+    match v {
+        Val::I32(x) => u64::from(*x as u32),
+        Val::I64(x) => *x as u64,
+        Val::F32(x) => u64::from(x.to_bits()),
+        Val::F64(x) => x.to_bits(),
+        _ => u64::MAX,
+    }
+}
+
+/// SSVM's trap in engine-neutral form.
+pub fn ours_kind(t: Trap) -> TrapKind {
+    match t {
+        Trap::Unreachable => TrapKind::Unreachable,
+        Trap::MemoryOutOfBounds => TrapKind::MemoryOutOfBounds,
+        Trap::TableOutOfBounds => TrapKind::TableOutOfBounds,
+        Trap::UninitializedElement => TrapKind::NullElement,
+        Trap::IndirectCallTypeMismatch => TrapKind::SignatureMismatch,
+        Trap::IntegerDivideByZero => TrapKind::DivideByZero,
+        Trap::IntegerOverflow => TrapKind::IntegerOverflow,
+        Trap::InvalidConversionToInteger => TrapKind::BadConversion,
+        other => TrapKind::Other(other.message()),
+    }
+}
+
+/// wasmi's trap in engine-neutral form.
+pub fn wasmi_kind(code: TrapCode) -> TrapKind {
+    match code {
+        TrapCode::UnreachableCodeReached => TrapKind::Unreachable,
+        TrapCode::MemoryOutOfBounds => TrapKind::MemoryOutOfBounds,
+        TrapCode::TableOutOfBounds => TrapKind::TableOutOfBounds,
+        TrapCode::IndirectCallToNull => TrapKind::NullElement,
+        TrapCode::BadSignature => TrapKind::SignatureMismatch,
+        TrapCode::IntegerDivisionByZero => TrapKind::DivideByZero,
+        TrapCode::IntegerOverflow => TrapKind::IntegerOverflow,
+        TrapCode::BadConversionToInteger => TrapKind::BadConversion,
+        _ => TrapKind::Other("other wasmi trap"),
+    }
+}
+
+/// Exported globals and memories must hold the same bits in both engines.
+fn compare_state(
+    ours: &Store,
+    ours_inst: engine::InstanceId,
+    theirs: &wasmi::Store<()>,
+    theirs_inst: wasmi::Instance,
+    exports: &[engine::ExportType],
+    after: &str,
+) {
+    for export in exports {
+        let name = &export.name;
+        match &export.ty {
+            ExternType::Global(_) => {
+                let a = ours
+                    .export(ours_inst, name)
+                    .and_then(|g| ours.global_value(g))
+                    .map(|v| v.to_raw());
+                let b = theirs_inst
+                    .get_global(theirs, name)
+                    .map(|g| val_bits(&g.get(theirs)));
+                assert_eq!(a, b, "global {name:?} after {after}: ssvm vs wasmi");
+            }
+            ExternType::Memory(_) => {
+                let a = ours
+                    .export(ours_inst, name)
+                    .and_then(|m: Extern| ours.memory(m))
+                    .map(|m| m.data());
+                let b = theirs_inst.get_memory(theirs, name).map(|m| m.data(theirs));
+                match (a, b) {
+                    (Some(a), Some(b)) if a == b => {}
+                    (Some(a), Some(b)) => {
+                        let first = a.iter().zip(b).position(|(x, y)| x != y);
+                        panic!(
+                            "memory {name:?} after {after}: sizes {} vs {}, first difference at {:?}",
+                            a.len(),
+                            b.len(),
+                            first
+                        );
+                    }
+                    (a, b) => panic!(
+                        "memory {name:?} after {after}: present in ssvm {} wasmi {}",
+                        a.is_some(),
+                        b.is_some()
+                    ),
+                }
+            }
+            _ => {}
+        }
+    }
+}
