@@ -29,6 +29,18 @@ enum FrameKind {
     If,
 }
 
+/// Stack adjustment of a branch to `frame` taken at operand `height`, carrying `keep`
+/// values (a branch to the function frame returns instead: nothing to adjust).
+fn branch_drop_keep(frame: &Ctrl, height: u32, keep: u32) -> DropKeep {
+    if frame.kind == FrameKind::Func {
+        return DropKeep { drop: 0, keep: 0 };
+    }
+    DropKeep {
+        drop: height.saturating_sub(frame.height).saturating_sub(keep),
+        keep,
+    }
+}
+
 /// One control frame of the translator.
 #[derive(Debug)]
 struct Ctrl {
@@ -229,14 +241,7 @@ impl Translator<'_, '_> {
             self.code.push(Instr::Return { keep });
             return Ok(());
         }
-        let dk = if frame.kind == FrameKind::Func {
-            DropKeep { drop: 0, keep: 0 }
-        } else {
-            DropKeep {
-                drop: height.saturating_sub(frame.height).saturating_sub(keep),
-                keep,
-            }
-        };
+        let dk = branch_drop_keep(frame, height, keep);
         let is_loop = frame.kind == FrameKind::Loop;
         let target = if is_loop { frame.loop_target } else { 0 };
         let at = if conditional && dk.drop == 0 {
@@ -472,14 +477,7 @@ impl Translator<'_, '_> {
             .ok_or_else(|| Self::unsupported(&Operator::Nop))?;
         let frame = &self.ctrl[idx];
         let keep = frame.branch_arity;
-        let dk = if frame.kind == FrameKind::Func {
-            DropKeep { drop: 0, keep: 0 }
-        } else {
-            DropKeep {
-                drop: height.saturating_sub(frame.height).saturating_sub(keep),
-                keep,
-            }
-        };
+        let dk = branch_drop_keep(frame, height, keep);
         let is_loop = frame.kind == FrameKind::Loop;
         let target = if is_loop { frame.loop_target } else { 0 };
         let at = self.code.len();

@@ -109,16 +109,20 @@ pub struct StateTest {
     pub posts: Vec<PostEntry>,
 }
 
-/// Reads and parses every test in `path`.
-pub fn load_file(path: &Path) -> Result<Vec<StateTest>, LoadError> {
+/// Reads `path` and parses it as JSON; errors name the file.
+fn read_json(path: &Path) -> Result<Value, LoadError> {
     let error = |message: String| LoadError {
         file: path.to_path_buf(),
         field: String::new(),
         message,
     };
     let text = std::fs::read_to_string(path).map_err(|e| error(format!("cannot read: {e}")))?;
-    let json: Value =
-        serde_json::from_str(&text).map_err(|e| error(format!("invalid JSON: {e}")))?;
+    serde_json::from_str(&text).map_err(|e| error(format!("invalid JSON: {e}")))
+}
+
+/// Reads and parses every test in `path`.
+pub fn load_file(path: &Path) -> Result<Vec<StateTest>, LoadError> {
+    let json = read_json(path)?;
     let root = Field {
         value: &json,
         path: String::new(),
@@ -126,7 +130,7 @@ pub fn load_file(path: &Path) -> Result<Vec<StateTest>, LoadError> {
     };
     let tests = root.object()?;
     if tests.is_empty() {
-        return Err(error("no tests in file".into()));
+        return Err(root.error("no tests in file".into()));
     }
     tests
         .iter()
@@ -200,14 +204,7 @@ fn parse_env(env: Field<'_>) -> Result<Env, LoadError> {
 
 /// Reads the `postState` object of an expected-poststate file into a state.
 pub fn load_post_state(path: &Path) -> Result<WorldState, LoadError> {
-    let error = |message: String| LoadError {
-        file: path.to_path_buf(),
-        field: String::new(),
-        message,
-    };
-    let text = std::fs::read_to_string(path).map_err(|e| error(format!("cannot read: {e}")))?;
-    let json: Value =
-        serde_json::from_str(&text).map_err(|e| error(format!("invalid JSON: {e}")))?;
+    let json = read_json(path)?;
     let root = Field {
         value: &json,
         path: String::new(),
