@@ -57,7 +57,9 @@ fn div_2by1_slow(hi: u64, lo: u64, d: u64) -> (u64, u64) {
 }
 
 /// The `div` instruction: one hardware 128-by-64 division.
-#[cfg(target_arch = "x86_64")]
+///
+/// Not under miri, which cannot interpret inline assembly: there the portable version runs.
+#[cfg(all(target_arch = "x86_64", not(miri)))]
 #[inline(always)]
 fn div_2by1_fast(hi: u64, lo: u64, d: u64) -> (u64, u64) {
     let q: u64;
@@ -77,8 +79,8 @@ fn div_2by1_fast(hi: u64, lo: u64, d: u64) -> (u64, u64) {
     (q, r)
 }
 
-/// Portable 128-by-64 division for targets without a native instruction.
-#[cfg(not(target_arch = "x86_64"))]
+/// Portable 128-by-64 division for targets without a native instruction (and for miri).
+#[cfg(any(miri, not(target_arch = "x86_64")))]
 #[inline(always)]
 fn div_2by1_fast(hi: u64, lo: u64, d: u64) -> (u64, u64) {
     let n = ((hi as u128) << 64) | lo as u128;

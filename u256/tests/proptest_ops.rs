@@ -122,10 +122,24 @@ fn any_index() -> impl Strategy<Value = U256> {
     ]
 }
 
+/// 2000 cases per property; `PROPTEST_CASES` overrides the count (proptest's own variable).
+/// Under miri (about 10^4 times slower) 16 cases, and no regression-file persistence, which
+/// would need file-system access that miri's isolation forbids.
 fn config() -> ProptestConfig {
-    ProptestConfig {
-        cases: 2000,
-        ..ProptestConfig::default()
+    let default = ProptestConfig::default();
+    let cases = match std::env::var_os("PROPTEST_CASES") {
+        Some(_) => default.cases,
+        None if cfg!(miri) => 16,
+        None => 2000,
+    };
+    if cfg!(miri) {
+        ProptestConfig {
+            cases,
+            failure_persistence: None,
+            ..default
+        }
+    } else {
+        ProptestConfig { cases, ..default }
     }
 }
 
