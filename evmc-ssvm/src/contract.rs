@@ -106,7 +106,11 @@ impl Contract {
         revision: Revision,
         eei_opts: EeiOptions,
     ) -> Outcome {
-        let mut store = Store::new(self.config);
+        let config = engine::Config {
+            step_limit: step_budget(self.config.metering, msg.gas),
+            ..self.config
+        };
+        let mut store = Store::new(config);
         store.set_gas(msg.gas);
         let externs: Vec<Extern> = self
             .imports
@@ -153,6 +157,16 @@ fn engine_config(opts: &CompileOptions) -> engine::Config {
     }
 }
 
+/// The step budget of one execution: none with metering on (gas bounds it), the message's gas
+/// with metering off. Wasm instructions are then free (EWASM.md section 4), yet a contract
+/// must not run forever: under the section 4 rules, and so under the sentinel's injected
+/// `useGas` calls, every call and every loop iteration enters a metered block that costs at
+/// least 1 gas. A contract that takes more of them than its gas could pay for was not
+/// metered; it stops with OUT_OF_GAS. Injected contracts never reach the bound.
+fn step_budget(metering: bool, gas: i64) -> Option<u64> {
+    (!metering).then(|| u64::try_from(gas).unwrap_or(0))
+}
+
 /// How the engine's trap ends the execution. Host exits travel as `Trap::Host(exit as u8)`.
 fn ending_of(trap: Trap) -> Ending {
     match trap {
@@ -160,7 +174,7 @@ fn ending_of(trap: Trap) -> Ending {
             Some(exit) => Ending::Exit(*exit),
             None => Ending::Internal,
         },
-        Trap::OutOfGas => Ending::Exit(HostExit::OutOfGas),
+        Trap::OutOfGas | Trap::StepLimitExceeded => Ending::Exit(HostExit::OutOfGas),
         _ => Ending::Trap,
     }
 }

@@ -144,7 +144,8 @@ fn unbounded_recursion_fails_with_bounded_memory() {
         status_of(execute(
             &contract("(memory 1)", "(call $main)"),
             false,
-            1000,
+            // Enough steps (one per call) to reach the call-depth limit first.
+            1_000_000_000,
         ))
     });
     assert_eq!(status, "Failure");
@@ -196,7 +197,8 @@ fn ten_thousand_functions_compile_and_run() {
     let body =
         "(call $f0) (if (i32.ne (i32.load (i32.const 0)) (i32.const 10000)) (then (unreachable)))";
     let (status, rss) = isolated("ten_thousand_functions_compile_and_run", || {
-        status_of(execute(&contract(&extra, body), false, 1000))
+        // 10,000 calls: with metering off each is one step of the gas-sized step budget.
+        status_of(execute(&contract(&extra, body), false, 100_000))
     });
     assert_eq!(status, "Success");
     assert!(rss < 300 * MIB, "peak RSS {rss}");
@@ -227,4 +229,53 @@ fn an_infinite_loop_with_metering_runs_out_of_gas() {
     });
     assert_eq!(status, "OutOfGas");
     assert!(rss < 200 * MIB, "peak RSS {rss}");
+}
+
+#[test]
+fn an_infinite_loop_without_metering_stops_with_out_of_gas() {
+    // Wasm is free with metering off, but every loop iteration is a step and the step
+    // budget is the message's gas: 10M iterations, then OUT_OF_GAS.
+    let (status, rss) = isolated(
+        "an_infinite_loop_without_metering_stops_with_out_of_gas",
+        || {
+            status_of(execute(
+                &contract("(memory 1)", "(loop $l (br $l))"),
+                false,
+                10_000_000,
+            ))
+        },
+    );
+    assert_eq!(status, "OutOfGas");
+    assert!(rss < 200 * MIB, "peak RSS {rss}");
+}
+
+#[test]
+fn an_infinite_call_loop_without_metering_stops_with_out_of_gas() {
+    // Each iteration calls a function and loops back: two steps per iteration.
+    let (status, rss) = isolated(
+        "an_infinite_call_loop_without_metering_stops_with_out_of_gas",
+        || {
+            status_of(execute(
+                &contract("(memory 1) (func $f)", "(loop $l (call $f) (br $l))"),
+                false,
+                10_000_000,
+            ))
+        },
+    );
+    assert_eq!(status, "OutOfGas");
+    assert!(rss < 200 * MIB, "peak RSS {rss}");
+}
+
+#[test]
+fn the_unmetered_step_budget_is_the_message_gas() {
+    // $i counts 1..=100; the branch back to $l is taken for i = 1..99: 99 backward
+    // branches, plus one call of $f per iteration: 199 steps in all. Gas 199 is enough,
+    // 198 is not. Nothing charges gas, so all of it is left on success.
+    let body = "(local $i i32) (loop $l (call $f)
+        (br_if $l (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 1))) (i32.const 100))))";
+    let wat = contract("(memory 1) (func $f)", body);
+    assert_eq!(status_of(execute(&wat, false, 199)), "Success");
+    assert_eq!(status_of(execute(&wat, false, 198)), "OutOfGas");
+    // With metering on, the step budget does not apply: gas alone bounds the run.
+    assert_eq!(status_of(execute(&wat, true, 1_000_000)), "Success");
 }

@@ -24,9 +24,10 @@ pub struct Config {
     /// Insert `ChargeGas` at every metered block entry (function entry, after
     /// `block`/`loop`/`if`/`else`); running out traps with [`Trap::OutOfGas`](super::Trap::OutOfGas).
     pub metering: bool,
-    /// Optional limit on executed loop iterations plus calls (counted at loop heads and
-    /// function entries); exceeding it traps with
-    /// [`Trap::StepLimitExceeded`](super::Trap::StepLimitExceeded). Compiled in only when `Some`.
+    /// Optional limit on executed steps: calls plus backward branches (loop iterations).
+    /// Every non-terminating execution takes infinitely many of them, so any limit stops it;
+    /// exceeding it traps with [`Trap::StepLimitExceeded`](super::Trap::StepLimitExceeded).
+    /// Counted at run time only (it changes no compiled code); `None` is no limit.
     pub step_limit: Option<u64>,
 }
 

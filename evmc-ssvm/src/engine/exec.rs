@@ -141,6 +141,9 @@ fn run(
             if depth >= limits.max_call_depth {
                 return Err(Trap::CallStackExhausted);
             }
+            if !$is_entry {
+                step!();
+            }
             let callee_inst = $instance as usize;
             let cf = instances[callee_inst].module.funcs[$index as usize];
             let new_fp = sp - cf.params as usize;
@@ -199,16 +202,36 @@ fn run(
         }};
     }
 
+    // One step per call and per backward branch (a loop iteration): every unbounded
+    // execution does infinitely many of either, so a finite budget always stops it.
+    macro_rules! step {
+        () => {{
+            if steps == 0 {
+                return Err(Trap::StepLimitExceeded);
+            }
+            steps -= 1;
+        }};
+    }
+    macro_rules! jump {
+        ($target:expr) => {{
+            let t = $target as usize;
+            if t <= pc {
+                step!();
+            }
+            pc = t;
+        }};
+    }
+
     macro_rules! br_cmp {
         ($target:expr, $f:expr) => {{
             let b = stack[sp - 1];
             let a = stack[sp - 2];
             sp -= 2;
-            pc = if $f(Slot::from_slot(a), Slot::from_slot(b)) {
-                $target as usize
+            if $f(Slot::from_slot(a), Slot::from_slot(b)) {
+                jump!($target);
             } else {
-                pc + 1
-            };
+                pc += 1;
+            }
         }};
     }
     macro_rules! un {
@@ -276,13 +299,13 @@ fn run(
             Instr::Unreachable => return Err(Trap::Unreachable),
             Instr::Br { target, dk } => {
                 sp = drop_keep(stack, sp, dk);
-                pc = target as usize;
+                jump!(target);
             }
             Instr::BrIf { target, dk } => {
                 sp -= 1;
                 if stack[sp] as u32 != 0 {
                     sp = drop_keep(stack, sp, dk);
-                    pc = target as usize;
+                    jump!(target);
                 } else {
                     pc += 1;
                 }
@@ -290,7 +313,7 @@ fn run(
             Instr::BrIfEqz(target) => {
                 sp -= 1;
                 if stack[sp] as u32 == 0 {
-                    pc = target as usize;
+                    jump!(target);
                 } else {
                     pc += 1;
                 }
@@ -321,19 +344,19 @@ fn run(
             }
             Instr::BrIfNez(target) => {
                 sp -= 1;
-                pc = if stack[sp] as u32 != 0 {
-                    target as usize
+                if stack[sp] as u32 != 0 {
+                    jump!(target);
                 } else {
-                    pc + 1
-                };
+                    pc += 1;
+                }
             }
             Instr::BrIfI32Eqz(target) => {
                 sp -= 1;
-                pc = if stack[sp] as u32 == 0 {
-                    target as usize
+                if stack[sp] as u32 == 0 {
+                    jump!(target);
                 } else {
-                    pc + 1
-                };
+                    pc += 1;
+                }
             }
             Instr::BrIfI32Eq(t) => br_cmp!(t, i32_eq),
             Instr::BrIfI32Ne(t) => br_cmp!(t, i32_ne),
@@ -503,13 +526,6 @@ fn run(
                     stack[sp] = u64::from(v);
                     sp += 1;
                 }
-                pc += 1;
-            }
-            Instr::Step => {
-                if steps == 0 {
-                    return Err(Trap::StepLimitExceeded);
-                }
-                steps -= 1;
                 pc += 1;
             }
             Instr::I32Eqz => un!(i32_eqz),

@@ -124,8 +124,6 @@ macro_rules! define_isa {
             F64Const(u64),
             /// Charge `n` gas (metering on) or trap with `OutOfGas`.
             ChargeGas(u32),
-            /// Count one step against the step limit.
-            Step,
             /// A call to an import bound to a native 256-bit operation: intrinsic `n` of the
             /// module (see `bignum.rs`); pops its pointer arguments, may push an i32.
             Bignum(u32),

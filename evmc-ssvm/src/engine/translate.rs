@@ -143,7 +143,7 @@ impl Translator<'_, '_> {
         }
     }
 
-    /// Pushes a frame and opens its metered block (and step counter for loops/functions).
+    /// Pushes a frame and opens its metered block.
     fn push_frame(&mut self, kind: FrameKind, live: bool, height: u32, arity: u32) {
         let loop_target = self.code.len() as u32;
         self.barrier = self.code.len();
@@ -158,15 +158,9 @@ impl Translator<'_, '_> {
             charge: None,
             cost: 1,
         };
-        if live {
-            if self.ctx.config.metering {
-                frame.charge = Some(self.code.len());
-                self.code.push(Instr::ChargeGas(0));
-            } else if self.ctx.config.step_limit.is_some()
-                && matches!(kind, FrameKind::Loop | FrameKind::Func)
-            {
-                self.code.push(Instr::Step);
-            }
+        if live && self.ctx.config.metering {
+            frame.charge = Some(self.code.len());
+            self.code.push(Instr::ChargeGas(0));
         }
         self.ctrl.push(frame);
     }
