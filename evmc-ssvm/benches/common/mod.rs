@@ -1,0 +1,261 @@
+//! Helpers the benchmark targets share: the pure workloads of `fixtures/bench` with their
+//! expected results, one runner per engine (ours with metering off/on, wasmi 2.0 with fuel
+//! off/on), and the minimum-of-interleaved-runs timer.
+//!
+//! Every bench target includes this module, and not every target uses every item.
+#![allow(dead_code)]
+
+use std::hint::black_box;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use ssvm::engine::bignum::{BigOp, Intrinsic};
+use ssvm::engine::{
+    Config, Extern, FuncType, HostFuncId, InstanceId, Module, NoHost, Store, ValType, Value,
+};
+
+/// A pure workload: a module exporting `run(i32) -> i64`, its argument and expected result.
+#[derive(Debug, Clone)]
+pub struct Workload {
+    /// Display name (`kernels/` prefix for the kernels of `fixtures/bench/kernels`).
+    pub name: String,
+    /// The binary module.
+    pub wasm: Vec<u8>,
+    /// The argument `n` of `run`.
+    pub arg: i32,
+    /// The expected result of `run(arg)`, as the i64 the engines return.
+    pub expected: i64,
+}
+
+/// `fixtures/bench`.
+pub fn bench_dir() -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/bench"))
+}
+
+/// The bytes of `path`; panics with the path on error (benchmarks have no recovery).
+pub fn read(path: &Path) -> Vec<u8> {
+    std::fs::read(path).unwrap_or_else(|e| panic!("{}: {e}", path.display()))
+}
+
+/// A `0x`-prefixed (or bare) hexadecimal u64, as the i64 with the same bits.
+pub fn parse_hex(s: &str) -> i64 {
+    u64::from_str_radix(s.trim_start_matches("0x"), 16).unwrap_or_else(|e| panic!("{s}: {e}"))
+        as i64
+}
+
+/// The WAT loops listed in `expected.txt`, then every pure kernel of `kernels/expected.json`.
+pub fn workloads() -> Vec<Workload> {
+    let dir = bench_dir();
+    let mut all = Vec::new();
+    let expected = String::from_utf8(read(&dir.join("expected.txt"))).unwrap_or_default();
+    for line in expected.lines() {
+        let [name, arg, value] = line.split_whitespace().collect::<Vec<_>>()[..] else {
+            continue;
+        };
+        let wasm = wat::parse_file(dir.join(format!("{name}.wat")))
+            .unwrap_or_else(|e| panic!("{name}: {e}"));
+        all.push(Workload {
+            name: name.to_string(),
+            wasm,
+            arg: arg.parse().unwrap_or_else(|e| panic!("{line}: {e}")),
+            expected: parse_hex(value),
+        });
+    }
+    for (name, k) in kernels() {
+        if k["kind"] != "pure" {
+            continue;
+        }
+        all.push(Workload {
+            wasm: read(&dir.join(format!("kernels/{name}.wasm"))),
+            name: format!("kernels/{name}"),
+            arg: k["n"]
+                .as_i64()
+                .and_then(|n| i32::try_from(n).ok())
+                .unwrap_or_else(|| panic!("{name}: n")),
+            expected: parse_hex(k["checksum"].as_str().unwrap_or_default()),
+        });
+    }
+    all
+}
+
+/// The entries of `kernels/expected.json` in file order (name, description).
+pub fn kernels() -> Vec<(String, serde_json::Value)> {
+    let json = read(&bench_dir().join("kernels/expected.json"));
+    let kernels: serde_json::Value =
+        serde_json::from_slice(&json).unwrap_or_else(|e| panic!("expected.json: {e}"));
+    kernels
+        .as_object()
+        .into_iter()
+        .flatten()
+        .map(|(k, v)| (k.clone(), v.clone()))
+        .collect()
+}
+
+/// Binds `bignum.mul256` / `bignum.add256` to our engine's bignum instruction (as the
+/// contract layer does), so `mul256_bignum_run.wat` runs without a host.
+fn bignum_intrinsic(module: &str, name: &str) -> Option<Intrinsic> {
+    let op = match (module, name) {
+        ("bignum", "mul256") => BigOp::Mul,
+        ("bignum", "add256") => BigOp::Add,
+        _ => return None,
+    };
+    Some(Intrinsic {
+        op,
+        base_gas: 5,
+        gas_per_exp_byte: 0,
+    })
+}
+
+/// An instance of a `run(i32) -> i64` module on our engine.
+#[derive(Debug)]
+pub struct Ours {
+    store: Store,
+    id: InstanceId,
+}
+
+impl Ours {
+    /// Compiles and instantiates `wasm` with metering on or off.
+    pub fn new(wasm: &[u8], metering: bool) -> Ours {
+        let config = Config {
+            metering,
+            ..Config::default()
+        };
+        let module = Module::compile_with_intrinsics(wasm, &config, &bignum_intrinsic)
+            .unwrap_or_else(|e| panic!("compile: {e}"));
+        let mut store = Store::new(config);
+        let pointer_op = FuncType::new(&[ValType::I32; 3], &[]);
+        let imports: Vec<Extern> = module
+            .imports()
+            .iter()
+            .map(|_| store.alloc_host_func(&pointer_op, HostFuncId(0)))
+            .collect();
+        let id = store
+            .instantiate(&module, &imports, &mut NoHost)
+            .unwrap_or_else(|e| panic!("instantiate: {e}"));
+        Ours { store, id }
+    }
+
+    /// `run(arg)` with unlimited gas (`i64::MAX`, reset every call).
+    pub fn run(&mut self, arg: i32) -> i64 {
+        self.store.set_gas(i64::MAX);
+        match self
+            .store
+            .invoke(&mut NoHost, self.id, "run", &[Value::I32(arg)])
+            .as_deref()
+        {
+            Ok([Value::I64(v)]) => *v,
+            other => panic!("ssvm run: {other:?}"),
+        }
+    }
+
+    /// Gas used by the last [`Ours::run`] (0 with metering off).
+    pub fn gas_used(&self) -> i64 {
+        i64::MAX - self.store.gas()
+    }
+}
+
+/// The wasmi 2.0 configuration of the comparison: eager compilation (validate and
+/// translate every function in `Module::new`, like our `Module::compile`), fuel on or off.
+pub fn wasmi_engine(fuel: bool) -> wasmi::Engine {
+    let mut config = wasmi::Config::default();
+    config
+        .compilation_mode(wasmi::CompilationMode::Eager)
+        .consume_fuel(fuel);
+    wasmi::Engine::new(&config)
+}
+
+/// An instance of a `run(i32) -> i64` module on wasmi 2.0.
+#[derive(Debug)]
+pub struct Wasmi {
+    store: wasmi::Store<()>,
+    func: wasmi::TypedFunc<i32, i64>,
+    fuel: bool,
+}
+
+impl Wasmi {
+    /// Compiles (eagerly) and instantiates `wasm` with fuel metering on or off.
+    pub fn new(wasm: &[u8], fuel: bool) -> Wasmi {
+        let engine = wasmi_engine(fuel);
+        let module =
+            wasmi::Module::new(&engine, wasm).unwrap_or_else(|e| panic!("wasmi compile: {e}"));
+        let mut store = wasmi::Store::new(&engine, ());
+        let linker = wasmi::Linker::<()>::new(&engine);
+        let instance = linker
+            .instantiate_and_start(&mut store, &module)
+            .unwrap_or_else(|e| panic!("wasmi instantiate: {e}"));
+        let func = instance
+            .get_typed_func::<i32, i64>(&store, "run")
+            .unwrap_or_else(|e| panic!("wasmi: {e}"));
+        Wasmi { store, func, fuel }
+    }
+
+    /// `run(arg)`; with fuel on, the fuel is reset to `u64::MAX` first (never runs out).
+    pub fn run(&mut self, arg: i32) -> i64 {
+        if self.fuel {
+            self.store
+                .set_fuel(u64::MAX)
+                .unwrap_or_else(|e| panic!("wasmi set_fuel: {e}"));
+        }
+        self.func
+            .call(&mut self.store, arg)
+            .unwrap_or_else(|e| panic!("wasmi run: {e}"))
+    }
+}
+
+/// Wall time of one call of `f`.
+pub fn time(f: &mut dyn FnMut()) -> Duration {
+    let start = Instant::now();
+    f();
+    start.elapsed()
+}
+
+/// The minimum wall time of each closure over `runs` rounds, the closures interleaved in
+/// every round so all of them see the same machine load (the minimum is the least
+/// load-sensitive statistic on a shared machine).
+pub fn min_times(runs: usize, fs: &mut [&mut dyn FnMut()]) -> Vec<Duration> {
+    let mut best = vec![Duration::MAX; fs.len()];
+    for _ in 0..runs {
+        for (f, b) in fs.iter_mut().zip(best.iter_mut()) {
+            *b = (*b).min(time(*f));
+        }
+    }
+    best
+}
+
+/// `f(arg)` as a timing closure whose result is kept alive with `black_box`.
+pub fn runner<'a>(mut f: impl FnMut(i32) -> i64 + 'a, arg: i32) -> impl FnMut() + 'a {
+    move || {
+        black_box(f(black_box(arg)));
+    }
+}
+
+/// Geometric mean of `xs` (1.0 for none).
+pub fn geomean(xs: &[f64]) -> f64 {
+    if xs.is_empty() {
+        return 1.0;
+    }
+    (xs.iter().map(|x| x.ln()).sum::<f64>() / xs.len() as f64).exp()
+}
+
+/// `a / b` in seconds.
+pub fn ratio(a: Duration, b: Duration) -> f64 {
+    a.as_secs_f64() / b.as_secs_f64()
+}
+
+/// X0 of the mul256 drag race (`kernels/README.md`).
+pub const DRAG_X0: &str = "0x0123456789abcdeffedcba98765432100f1e2d3c4b5a69788796a5b4c3d2e1f0";
+/// C of the mul256 drag race.
+pub const DRAG_C: &str = "0x9e3779b97f4a7c15f39cc0605cedc8341082276bf3a27251f86c6a11d0c18e95";
+/// Low 64 bits of x after 20,000 steps (`kernels/README.md`, derived with Python integers).
+pub const DRAG_LOW_20000: u64 = 0x680c_6510_ed36_96d0;
+
+/// The drag race as a native Rust loop on `u256::U256`: n steps of x = x * C + 1; low limb.
+pub fn native_drag_race(n: i32) -> i64 {
+    use u256::U256;
+    let c: U256 = DRAG_C.parse().unwrap_or_else(|e| panic!("C: {e}"));
+    let mut x: U256 = DRAG_X0.parse().unwrap_or_else(|e| panic!("X0: {e}"));
+    for _ in 0..n {
+        x = black_box(x).wrapping_mul(c).wrapping_add(U256::ONE);
+    }
+    x.low_u64() as i64
+}

@@ -1,0 +1,73 @@
+//! `make bench`: the one benchmark table of issue #8, printed as markdown from one run:
+//! the machine, execution time ours vs wasmi 2.0 (metering/fuel off and on), compile time
+//! per byte, EVMC `execute` latency (first call and cached), and the mul256 drag race.
+//!
+//! Run: `cargo bench -p evmc-ssvm --bench table` (all sections), or with section names to
+//! run some: `cargo bench -p evmc-ssvm --bench table -- exec compile evmc drag`.
+//! Profiling: `... --bench table -- profile WORKLOAD VARIANT [CALLS]` checks and runs one
+//! workload on one engine (see [`exec::profile`]), e.g. under `valgrind --tool=callgrind`.
+
+#[path = "../common/mod.rs"]
+mod common;
+mod compile;
+mod drag;
+mod evmc;
+mod exec;
+
+/// The sections in output order: (argument name, printer).
+const SECTIONS: [(&str, fn()); 4] = [
+    ("exec", exec::print),
+    ("compile", compile::print),
+    ("evmc", evmc::print),
+    ("drag", drag::print),
+];
+
+fn main() {
+    // `cargo bench` passes `--bench`; `cargo test --benches` passes nothing.
+    let args: Vec<String> = std::env::args()
+        .skip(1)
+        .filter(|a| !a.starts_with("--"))
+        .collect();
+    if args.first().map(String::as_str) == Some("profile") {
+        exec::profile(&args[1..]);
+        return;
+    }
+    let unknown: Vec<&String> = args
+        .iter()
+        .filter(|a| !SECTIONS.iter().any(|(name, _)| name == a))
+        .collect();
+    if !unknown.is_empty() {
+        let names: Vec<&str> = SECTIONS.iter().map(|(name, _)| *name).collect();
+        panic!("unknown section(s) {unknown:?}; sections: {names:?} or `profile`");
+    }
+    print_machine("start");
+    for (name, print) in SECTIONS {
+        if args.is_empty() || args.iter().any(|a| a == name) {
+            print();
+        }
+    }
+    println!();
+    print_machine("end");
+}
+
+/// The machine line: date, logical CPUs, CPU model, load average (at `when`).
+fn print_machine(when: &str) {
+    let cpus = std::thread::available_parallelism().map_or(0, |n| n.get());
+    let cpuinfo = std::fs::read_to_string("/proc/cpuinfo").unwrap_or_default();
+    let model = cpuinfo
+        .lines()
+        .find_map(|l| l.strip_prefix("model name"))
+        .and_then(|l| l.split_once(':'))
+        .map_or("unknown", |(_, m)| m.trim());
+    let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
+    let load: Vec<&str> = load.split_whitespace().take(3).collect();
+    let date = std::process::Command::new("date")
+        .args(["-u", "+%Y-%m-%d %H:%M UTC"])
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim().to_string())
+        .unwrap_or_default();
+    println!(
+        "Machine ({when}, {date}): {cpus} CPUs (nproc), {model}, load average {}",
+        load.join(" ")
+    );
+}
