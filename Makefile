@@ -68,8 +68,13 @@ lint: deps
 fmt:
 	$(CARGO) fmt --all
 
+# The benchmark table of issue #8 (a few minutes): execution ours vs wasmi 2.0, metering
+# overhead, compile ns/byte, EVMC execute latency, mul256 drag race. `make bench CRITERION=1`
+# also runs the (slower) criterion benches of the engine and of u256.
 bench: deps
-	$(CARGO) bench --workspace
+	$(CARGO) bench -p evmc-ssvm --bench table
+	@if [ -n "$(CRITERION)" ]; then \
+	  $(CARGO) bench -p evmc-ssvm --bench engine && $(CARGO) bench -p u256; fi
 
 clean:
 	$(CARGO) clean

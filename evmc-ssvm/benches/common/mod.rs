@@ -7,7 +7,7 @@
 
 use std::hint::black_box;
 use std::path::{Path, PathBuf};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use ssvm::engine::bignum::{BigOp, Intrinsic};
 use ssvm::engine::{
@@ -202,15 +202,36 @@ impl Wasmi {
     }
 }
 
-/// Wall time of one call of `f`.
-pub fn time(f: &mut dyn FnMut()) -> Duration {
-    let start = Instant::now();
-    f();
-    start.elapsed()
+/// CPU time consumed so far by the calling thread (`CLOCK_THREAD_CPUTIME_ID`). Unlike wall
+/// time it does not count time the thread spent preempted by other processes, which on a
+/// loaded 2-core machine otherwise inflates long runs more than short ones.
+pub fn thread_cpu_time() -> Duration {
+    let mut ts = libc::timespec {
+        tv_sec: 0,
+        tv_nsec: 0,
+    };
+    // SAFETY: `ts` is a valid, writable `timespec`; the clock id is a libc constant.
+    let rc = unsafe { libc::clock_gettime(libc::CLOCK_THREAD_CPUTIME_ID, &mut ts) };
+    assert_eq!(rc, 0, "clock_gettime(CLOCK_THREAD_CPUTIME_ID) failed");
+    Duration::new(
+        u64::try_from(ts.tv_sec).unwrap_or(0),
+        u32::try_from(ts.tv_nsec).unwrap_or(0),
+    )
 }
 
-/// The minimum wall time of each closure over `runs` rounds, the closures interleaved in
-/// every round so all of them see the same machine load (the minimum is the least
+/// Thread CPU time of one call of `f`.
+pub fn time(f: &mut dyn FnMut()) -> Duration {
+    let start = thread_cpu_time();
+    f();
+    thread_cpu_time().saturating_sub(start)
+}
+
+/// What [`min_times`] reports, for the table headers.
+pub const STATISTIC: &str = "minimum thread CPU time (`CLOCK_THREAD_CPUTIME_ID`: time \
+     preempted by other processes is not counted) over interleaved rounds";
+
+/// The minimum thread CPU time of each closure over `runs` rounds, the closures interleaved
+/// in every round so all of them see the same machine state (the minimum is the least
 /// load-sensitive statistic on a shared machine).
 pub fn min_times(runs: usize, fs: &mut [&mut dyn FnMut()]) -> Vec<Duration> {
     let mut best = vec![Duration::MAX; fs.len()];

@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use ssvm::engine::{Config, Module};
 
-use crate::common::{bench_dir, kernels, min_times, read, wasmi_engine};
+use crate::common::{bench_dir, kernels, min_times, read, wasmi_engine, STATISTIC};
 
 /// Sizes of the generated modules, in bytes (approximate; the exact size is printed).
 const GENERATED_SIZES: [usize; 3] = [10_000, 100_000, 1_000_000];
@@ -24,8 +24,8 @@ pub fn print() {
     println!(
         "Ours: `Module::compile` (metering off, and on); wasmi 2.0.0: `Module::new` with \
          `CompilationMode::Eager` (validates and translates every function up front; its \
-         default `LazyTranslation` would defer translation to the first call). Minimum of \
-         interleaved rounds (about {} MB compiled per engine and module). `gen N` = generated \
+         default `LazyTranslation` would defer translation to the first call). Time: {STATISTIC} \
+         (about {} MB compiled per engine and module). `gen N` = generated \
          module of N copies of one loop/memory/br_table/call function.\n",
         BYTES_PER_ENGINE / 1_000_000
     );

@@ -6,12 +6,13 @@ use std::time::Duration;
 
 use crate::common::{
     bench_dir, min_times, native_drag_race, ratio, read, runner, Ours, Wasmi, DRAG_LOW_20000,
+    STATISTIC,
 };
 
 /// Steps per run.
 const N: i32 = 20_000;
 /// Interleaved rounds.
-const RUNS: usize = 11;
+const RUNS: usize = 21;
 
 /// Prints the drag-race table.
 pub fn print() {
@@ -34,7 +35,10 @@ pub fn print() {
     let mut d = runner(native_drag_race, N);
     let t = min_times(RUNS, &mut [&mut a, &mut b, &mut c, &mut d]);
     println!("\n## mul256 drag race, n = {N} (metering off)\n");
-    println!("Minimum of {RUNS} interleaved rounds; each chain checked against the expected low limb first.\n");
+    println!(
+        "Time: {STATISTIC} ({RUNS} rounds); each chain checked against the expected low limb \
+         first.\n"
+    );
     println!("| implementation | time | per step | / native |");
     println!("|---|--:|--:|--:|");
     let rows: [(&str, Duration); 4] = [

@@ -208,7 +208,8 @@ fn times(case: &Case, msg: &sys::evmc_message) -> (Duration, Duration) {
 pub fn print() {
     println!("\n## EVMC `execute` latency (in-process C entry point, Byzantium)\n");
     println!(
-        "First call: a fresh VM instance per sample (module not cached: gate, compile, \
+        "Wall time (`Instant`; these calls are microseconds, shorter than a scheduler \
+         slice). First call: a fresh VM instance per sample (module not cached: gate, compile, \
          instantiate, execute), minimum of {COLD_SAMPLES}. Cached: one instance, minimum over \
          {WARM_BATCHES} batches of the mean of {WARM_BATCH} calls. Each call includes \
          `release` of the result; every case is checked (status, output, gas) first.\n"

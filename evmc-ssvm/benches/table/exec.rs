@@ -3,10 +3,12 @@
 
 use std::time::Duration;
 
-use crate::common::{geomean, min_times, ratio, runner, workloads, Ours, Wasmi, Workload};
+use crate::common::{
+    geomean, min_times, ratio, runner, workloads, Ours, Wasmi, Workload, STATISTIC,
+};
 
 /// Interleaved rounds per workload (all four engine variants in each round).
-const RUNS: usize = 15;
+const RUNS: usize = 21;
 
 /// The four engine variants, in column order.
 const VARIANTS: [&str; 4] = ["ours-off", "wasmi-off", "ours-on", "wasmi-on"];
@@ -58,9 +60,9 @@ impl Instances {
 pub fn print() {
     println!("\n## Execution: ours vs wasmi 2.0.0\n");
     println!(
-        "Minimum of {RUNS} interleaved rounds (each round runs all four variants once); every \
-         result checked against its expected value first. wasmi: eager compilation, fuel \
-         reset to u64::MAX per call; ours: metering on = unlimited gas.\n"
+        "Time of one `run(n)` call: {STATISTIC} ({RUNS} rounds, each running all four \
+         variants once); every result checked against its expected value first. wasmi: eager \
+         compilation, fuel reset to u64::MAX per call; ours: metering on = unlimited gas.\n"
     );
     println!(
         "| workload | n | ours off | wasmi off | ours/wasmi off | ours on | wasmi fuel | \
