@@ -771,3 +771,6 @@ fn eight_threads_run_contracts_on_one_instance() {
         t.join().expect("thread finished without panicking");
     }
 }
+
+// The concurrency stress test (8 threads x 10,000 nested executes), in its own file.
+include!("stress.rs");
