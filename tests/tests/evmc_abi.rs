@@ -1,7 +1,8 @@
 //! The EVMC ABI of `libssvm.so`, driven like a client: `libloading` opens each built library
 //! (ABI 9 at `target/release/libssvm.so`, ABI 7 at `target/abi7/release/libssvm.so`; the
-//! test builds them first, as `make build` does) and calls it through the C ABI with a host
-//! table written in Rust. The same suite runs against both ABIs (module `abi9`, `abi7`).
+//! test builds them first, as `make build` does, unless `SSVM_ABI9_LIB`/`SSVM_ABI7_LIB` name
+//! other files) and calls it through the C ABI with a host table written in Rust. The same
+//! suite runs against both ABIs (module `abi9`, `abi7`).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -10,13 +11,28 @@ use std::sync::{Mutex, OnceLock};
 /// Set this variable to use the libraries as they are instead of running `cargo build`.
 const NO_BUILD_ENV: &str = "SSVM_ABI_TEST_NO_BUILD";
 
-/// The path of the library for EVMC ABI `abi` (9 or 7), built first unless [`NO_BUILD_ENV`]
+/// Set these to the path of a library to load that file as it is (no build), for ABI 9 and
+/// ABI 7: e.g. a build with AddressSanitizer (fuzz/README.md, "Sanitizers and miri").
+const LIB_OVERRIDE_ENV: (&str, &str) = ("SSVM_ABI9_LIB", "SSVM_ABI7_LIB");
+
+/// The path of the library for EVMC ABI `abi` (9 or 7): the file named by its
+/// [`LIB_OVERRIDE_ENV`] variable, else the fixed build, built first unless [`NO_BUILD_ENV`]
 /// is set.
 fn library_path(abi: u32) -> &'static Path {
     static ABI9: OnceLock<PathBuf> = OnceLock::new();
     static ABI7: OnceLock<PathBuf> = OnceLock::new();
     let cell = if abi == 9 { &ABI9 } else { &ABI7 };
-    cell.get_or_init(|| build_library(abi))
+    cell.get_or_init(|| {
+        let var = if abi == 9 {
+            LIB_OVERRIDE_ENV.0
+        } else {
+            LIB_OVERRIDE_ENV.1
+        };
+        match std::env::var_os(var) {
+            Some(path) => PathBuf::from(path),
+            None => build_library(abi),
+        }
+    })
 }
 
 /// Runs `cargo build --release -p evmc-ssvm` for `abi` into its fixed target directory.
