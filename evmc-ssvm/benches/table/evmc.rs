@@ -89,7 +89,7 @@ struct Vm(*mut sys::evmc_vm);
 
 /// What one `execute` returned, copied out before `release`.
 #[derive(Debug, PartialEq)]
-struct Result {
+struct Executed {
     status: sys::evmc_status_code,
     gas_left: i64,
     output: Vec<u8>,
@@ -109,7 +109,7 @@ impl Vm {
     }
 
     /// One `execute` (Byzantium, null host) and `release`; `keep` copies the output.
-    fn execute(&self, msg: &sys::evmc_message, code: &[u8], keep: bool) -> Result {
+    fn execute(&self, msg: &sys::evmc_message, code: &[u8], keep: bool) -> Executed {
         // SAFETY: `self.0` is a live instance made by `evmc_create_ssvm`.
         let execute = unsafe { (*self.0).execute }.unwrap_or_else(|| panic!("no execute"));
         // SAFETY: the EVMC execute contract: a live instance, a null host table (allowed by
@@ -131,7 +131,7 @@ impl Vm {
         } else {
             Vec::new()
         };
-        let copy = Result {
+        let copy = Executed {
             status: result.status_code,
             gas_left: result.gas_left,
             output,
