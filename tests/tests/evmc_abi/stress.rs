@@ -134,6 +134,7 @@ fn stress_job(t: usize, i: usize) -> Job {
             gas: if i.is_multiple_of(2) { 10_000 } else { 700 },
             input: Vec::new(),
         },
+        // REVERT_WAT and FINISH_WAT in turn.
         6 => Job {
             code: 3 + 2 * (i % 2),
             gas: 50_000,
