@@ -152,6 +152,30 @@ fn br_table_targets() {
 }
 
 #[test]
+fn a_switch_in_a_loop_charges_every_block_on_every_iteration() {
+    // The shape C compilers emit for `switch` in a loop: a `block` nest opened straight
+    // after the loop head. entry: 1 + const + call + loop = 4. Per iteration: loop body
+    // 1 + block + 7 (get, const, add, tee, const, lt_u, br_if) = 9; $b2: 1 + block + nop
+    // + nop = 4; $b1: 1 + block + nop = 3; $b0: 1 + get + br_table = 3; 19 in all.
+    // $i = 0, 1, 2: three iterations.
+    let wasm = module(
+        r#"(func (export "main") (local $i i32)
+          (call $useGas (i64.const 0))
+          (loop $l
+            (block $b2 (block $b1 (block $b0
+                  (br_table $b0 $b1 $b2 (local.get $i)))
+                (nop))
+              (nop) (nop))
+            (br_if $l (i32.lt_u (local.tee $i (i32.add (local.get $i) (i32.const 1)))
+                                (i32.const 3)))))"#,
+    );
+    let enough = run_wasm(&wasm, true, 4 + 3 * 19);
+    assert_eq!((enough.result, enough.gas_used), (Ok(()), 4 + 3 * 19));
+    let short = run_wasm(&wasm, true, 4 + 3 * 19 - 1);
+    assert_eq!((short.result, short.host_calls), (Err(Trap::OutOfGas), 1));
+}
+
+#[test]
 fn calls_charge_the_callee_entry_block() {
     // main: 1 + call + call = 3; $f: 1 + nop = 2 per call.
     let body = r#"(func $f (nop)) (func (export "main") (call $f) (call $f))"#;

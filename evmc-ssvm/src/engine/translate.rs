@@ -159,18 +159,32 @@ impl Translator<'_, '_> {
             cost: 1,
         };
         if live && self.ctx.config.metering {
-            frame.charge = Some(self.code.len());
-            self.code.push(Instr::ChargeGas(0));
+            frame.charge = self.shared_charge(kind).or_else(|| {
+                self.code.push(Instr::ChargeGas(0));
+                Some(loop_target as usize)
+            });
         }
         self.ctrl.push(frame);
     }
 
-    /// Writes the accumulated cost into the frame's `ChargeGas` and starts a new block.
+    /// The `ChargeGas` a new `block` can share: its parent's, when the parent has emitted
+    /// nothing since it (so the last instruction is that charge). That charge then runs
+    /// exactly when this block is entered: a `block` is entered only by falling into it,
+    /// and nothing runs in between, so charging both at once is unobservable (one dispatch
+    /// instead of one per block, e.g. for the `block` nests of a `br_table` switch). A `loop`
+    /// never shares: its back edges re-enter it without its parent.
+    fn shared_charge(&self, kind: FrameKind) -> Option<usize> {
+        let parent = self.ctrl.last()?.charge?;
+        (kind == FrameKind::Block && parent + 1 == self.code.len()).then_some(parent)
+    }
+
+    /// Adds the accumulated cost to the frame's `ChargeGas` and starts a new block.
     fn close_segment(&mut self, idx: usize) {
         if let Some(frame) = self.ctrl.get_mut(idx) {
             if let Some(at) = frame.charge.take() {
-                if let Some(slot) = self.code.get_mut(at) {
-                    *slot = Instr::ChargeGas(u32::try_from(frame.cost).unwrap_or(u32::MAX));
+                if let Some(Instr::ChargeGas(sum)) = self.code.get_mut(at) {
+                    let cost = u32::try_from(frame.cost).unwrap_or(u32::MAX);
+                    *sum = sum.saturating_add(cost);
                 }
             }
             frame.cost = 1;
