@@ -136,6 +136,22 @@ fn run(
     };
     let _ = (&mut fp, &mut pc, &mut depth);
 
+    // Unchecked value-stack access. The translator records each function's maximum operand
+    // height from the validator (`max_height`), and `enter!` makes the stack at least
+    // `locals_end + max_height` long before running the body, so every slot a validated
+    // instruction touches (a local below `locals_end`, an operand below that height) is in
+    // bounds; the debug assertion checks it in tests.
+    macro_rules! slot {
+        ($i:expr) => {
+            *{
+                let i: usize = $i;
+                debug_assert!(i < stack.len(), "value-stack slot {i} out of bounds");
+                // SAFETY: `i < stack.len()` by the invariant above.
+                unsafe { stack.get_unchecked_mut(i) }
+            }
+        };
+    }
+
     macro_rules! enter {
         ($instance:expr, $index:expr, $ret:expr, $is_entry:expr) => {{
             if depth >= limits.max_call_depth {
@@ -224,8 +240,8 @@ fn run(
 
     macro_rules! br_cmp {
         ($target:expr, $f:expr) => {{
-            let b = stack[sp - 1];
-            let a = stack[sp - 2];
+            let b = slot!(sp - 1);
+            let a = slot!(sp - 2);
             sp -= 2;
             if $f(Slot::from_slot(a), Slot::from_slot(b)) {
                 jump!($target);
@@ -236,48 +252,48 @@ fn run(
     }
     macro_rules! un {
         ($f:expr) => {{
-            let a = stack[sp - 1];
-            stack[sp - 1] = Slot::into_slot($f(Slot::from_slot(a)));
+            let a = slot!(sp - 1);
+            slot!(sp - 1) = Slot::into_slot($f(Slot::from_slot(a)));
             pc += 1;
         }};
     }
     macro_rules! un_try {
         ($f:expr) => {{
-            let a = stack[sp - 1];
-            stack[sp - 1] = Slot::into_slot($f(Slot::from_slot(a))?);
+            let a = slot!(sp - 1);
+            slot!(sp - 1) = Slot::into_slot($f(Slot::from_slot(a))?);
             pc += 1;
         }};
     }
     macro_rules! bin {
         ($f:expr) => {{
-            let b = stack[sp - 1];
+            let b = slot!(sp - 1);
             sp -= 1;
-            let a = stack[sp - 1];
-            stack[sp - 1] = Slot::into_slot($f(Slot::from_slot(a), Slot::from_slot(b)));
+            let a = slot!(sp - 1);
+            slot!(sp - 1) = Slot::into_slot($f(Slot::from_slot(a), Slot::from_slot(b)));
             pc += 1;
         }};
     }
     macro_rules! bin_try {
         ($f:expr) => {{
-            let b = stack[sp - 1];
+            let b = slot!(sp - 1);
             sp -= 1;
-            let a = stack[sp - 1];
-            stack[sp - 1] = Slot::into_slot($f(Slot::from_slot(a), Slot::from_slot(b))?);
+            let a = slot!(sp - 1);
+            slot!(sp - 1) = Slot::into_slot($f(Slot::from_slot(a), Slot::from_slot(b))?);
             pc += 1;
         }};
     }
     macro_rules! load {
         ($off:expr, $n:literal, $conv:expr) => {{
-            let addr = stack[sp - 1] as u32;
+            let addr = slot!(sp - 1) as u32;
             let bytes: [u8; $n] = load_bytes(&memories[mem].data, addr, $off)?;
-            stack[sp - 1] = $conv(bytes);
+            slot!(sp - 1) = $conv(bytes);
             pc += 1;
         }};
     }
     macro_rules! store {
         ($off:expr, $conv:expr) => {{
-            let v = stack[sp - 1];
-            let addr = stack[sp - 2] as u32;
+            let v = slot!(sp - 1);
+            let addr = slot!(sp - 2) as u32;
             sp -= 2;
             store_bytes(&mut memories[mem].data, addr, $off, $conv(v))?;
             pc += 1;
@@ -295,7 +311,11 @@ fn run(
     );
 
     loop {
-        match code[pc] {
+        debug_assert!(pc < code.len(), "pc {pc} outside the function code");
+        // SAFETY: `pc` always indexes the current module's code: entries and branch targets
+        // are resolved by the translator to instructions of that code, every function body
+        // ends in `Return`, and `BrTable` is followed by its `len + 1` entries.
+        match *unsafe { code.get_unchecked(pc) } {
             Instr::Unreachable => return Err(Trap::Unreachable),
             Instr::Br { target, dk } => {
                 sp = drop_keep(stack, sp, dk);
@@ -303,7 +323,7 @@ fn run(
             }
             Instr::BrIf { target, dk } => {
                 sp -= 1;
-                if stack[sp] as u32 != 0 {
+                if slot!(sp) as u32 != 0 {
                     sp = drop_keep(stack, sp, dk);
                     jump!(target);
                 } else {
@@ -312,7 +332,7 @@ fn run(
             }
             Instr::BrIfEqz(target) => {
                 sp -= 1;
-                if stack[sp] as u32 == 0 {
+                if slot!(sp) as u32 == 0 {
                     jump!(target);
                 } else {
                     pc += 1;
@@ -320,7 +340,7 @@ fn run(
             }
             Instr::BrTable { len } => {
                 sp -= 1;
-                let i = (stack[sp] as u32).min(len);
+                let i = (slot!(sp) as u32).min(len);
                 pc += 1 + i as usize;
             }
             Instr::Return { keep } => {
@@ -344,7 +364,7 @@ fn run(
             }
             Instr::BrIfNez(target) => {
                 sp -= 1;
-                if stack[sp] as u32 != 0 {
+                if slot!(sp) as u32 != 0 {
                     jump!(target);
                 } else {
                     pc += 1;
@@ -352,7 +372,7 @@ fn run(
             }
             Instr::BrIfI32Eqz(target) => {
                 sp -= 1;
-                if stack[sp] as u32 == 0 {
+                if slot!(sp) as u32 == 0 {
                     jump!(target);
                 } else {
                     pc += 1;
@@ -369,17 +389,17 @@ fn run(
             Instr::BrIfI32GeS(t) => br_cmp!(t, i32_ge_s),
             Instr::BrIfI32GeU(t) => br_cmp!(t, i32_ge_u),
             Instr::LocalGet2(a, b) => {
-                stack[sp] = stack[fp + a as usize];
-                stack[sp + 1] = stack[fp + b as usize];
+                slot!(sp) = slot!(fp + a as usize);
+                slot!(sp + 1) = slot!(fp + b as usize);
                 sp += 2;
                 pc += 1;
             }
             Instr::I32AddImm(c) => {
-                stack[sp - 1] = i32_add(Slot::from_slot(stack[sp - 1]), c).into_slot();
+                slot!(sp - 1) = i32_add(Slot::from_slot(slot!(sp - 1)), c).into_slot();
                 pc += 1;
             }
             Instr::LocalGetI32AddImm(n, c) => {
-                stack[sp] = i32_add(Slot::from_slot(stack[fp + n as usize]), c).into_slot();
+                slot!(sp) = i32_add(Slot::from_slot(slot!(fp + n as usize)), c).into_slot();
                 sp += 1;
                 pc += 1;
             }
@@ -390,7 +410,7 @@ fn run(
             }
             Instr::CallIndirect(type_idx) => {
                 sp -= 1;
-                let i = stack[sp] as u32 as usize;
+                let i = slot!(sp) as u32 as usize;
                 let slot = tables[inst.table as usize]
                     .elems
                     .get(i)
@@ -406,36 +426,36 @@ fn run(
                 pc += 1;
             }
             Instr::Select => {
-                let c = stack[sp - 1] as u32;
-                let b = stack[sp - 2];
+                let c = slot!(sp - 1) as u32;
+                let b = slot!(sp - 2);
                 sp -= 2;
                 if c == 0 {
-                    stack[sp - 1] = b;
+                    slot!(sp - 1) = b;
                 }
                 pc += 1;
             }
             Instr::LocalGet(i) => {
-                stack[sp] = stack[fp + i as usize];
+                slot!(sp) = slot!(fp + i as usize);
                 sp += 1;
                 pc += 1;
             }
             Instr::LocalSet(i) => {
                 sp -= 1;
-                stack[fp + i as usize] = stack[sp];
+                slot!(fp + i as usize) = slot!(sp);
                 pc += 1;
             }
             Instr::LocalTee(i) => {
-                stack[fp + i as usize] = stack[sp - 1];
+                slot!(fp + i as usize) = slot!(sp - 1);
                 pc += 1;
             }
             Instr::GlobalGet(i) => {
-                stack[sp] = globals[inst.globals[i as usize] as usize].value;
+                slot!(sp) = globals[inst.globals[i as usize] as usize].value;
                 sp += 1;
                 pc += 1;
             }
             Instr::GlobalSet(i) => {
                 sp -= 1;
-                globals[inst.globals[i as usize] as usize].value = stack[sp];
+                globals[inst.globals[i as usize] as usize].value = slot!(sp);
                 pc += 1;
             }
             Instr::I32Load(o) => load!(o, 4, |b| u64::from(u32::from_le_bytes(b))),
@@ -460,12 +480,12 @@ fn run(
             }
             Instr::I64Store32(o) => store!(o, |v: u64| (v as u32).to_le_bytes()),
             Instr::MemorySize => {
-                stack[sp] = u64::from(memories[mem].pages());
+                slot!(sp) = u64::from(memories[mem].pages());
                 sp += 1;
                 pc += 1;
             }
             Instr::MemoryGrow => {
-                let delta = stack[sp - 1] as u32;
+                let delta = slot!(sp - 1) as u32;
                 if limits.metering {
                     let cost = i64::from(delta) * GROW_GAS_PER_PAGE;
                     if *gas < cost {
@@ -474,26 +494,26 @@ fn run(
                     *gas -= cost;
                 }
                 let old = memories[mem].grow(delta).unwrap_or(u32::MAX);
-                stack[sp - 1] = u64::from(old);
+                slot!(sp - 1) = u64::from(old);
                 pc += 1;
             }
             Instr::I32Const(v) => {
-                stack[sp] = v.into_slot();
+                slot!(sp) = v.into_slot();
                 sp += 1;
                 pc += 1;
             }
             Instr::I64Const(v) => {
-                stack[sp] = v as u64;
+                slot!(sp) = v as u64;
                 sp += 1;
                 pc += 1;
             }
             Instr::F32Const(v) => {
-                stack[sp] = u64::from(v);
+                slot!(sp) = u64::from(v);
                 sp += 1;
                 pc += 1;
             }
             Instr::F64Const(v) => {
-                stack[sp] = v;
+                slot!(sp) = v;
                 sp += 1;
                 pc += 1;
             }
@@ -523,7 +543,7 @@ fn run(
                     *gas -= cost;
                 }
                 if let Some(v) = bignum::exec(intr.op, data, &ptrs[..n])? {
-                    stack[sp] = u64::from(v);
+                    slot!(sp) = u64::from(v);
                     sp += 1;
                 }
                 pc += 1;
