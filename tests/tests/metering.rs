@@ -176,6 +176,26 @@ fn a_switch_in_a_loop_charges_every_block_on_every_iteration() {
 }
 
 #[test]
+fn a_block_after_a_possible_branch_is_charged_only_when_entered() {
+    // A br_if taken before the inner block: entry 1 + const + set + block = 4; $o: 1 + get
+    // + br_if + block = 4; the inner block (1 + nop + nop) is never entered.
+    let body = r#"(func (export "main") (local $x i32)
+        (local.set $x (i32.const 1))
+        (block $o (br_if $o (local.get $x)) (block (nop) (nop))))"#;
+    assert_eq!(metered_gas(body), 8);
+    // A child block branching out of its parent before a sibling block: entry 1 + block
+    // = 2; $out: 1 + block + block = 3; $c: 1 + br = 2; $d is never entered.
+    let body = r#"(func (export "main")
+        (block $out (block $c (br $out)) (block $d (nop))))"#;
+    assert_eq!(metered_gas(body), 7);
+    // Quiet code (no branch, call or trap) before a block: it is entered whenever its
+    // parent is. entry 1 + const + set + get + drop + block = 6; inner 1 + nop = 2.
+    let body = r#"(func (export "main") (local $x i32)
+        (local.set $x (i32.const 1)) (drop (local.get $x)) (block (nop)))"#;
+    assert_eq!(metered_gas(body), 8);
+}
+
+#[test]
 fn calls_charge_the_callee_entry_block() {
     // main: 1 + call + call = 3; $f: 1 + nop = 2 per call.
     let body = r#"(func $f (nop)) (func (export "main") (call $f) (call $f))"#;

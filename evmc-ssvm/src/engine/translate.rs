@@ -60,6 +60,9 @@ struct Ctrl {
     /// Index of this frame's current `ChargeGas` instruction and its accumulated cost.
     charge: Option<usize>,
     cost: u64,
+    /// Every instruction since this frame's charge is quiet ([`is_quiet`]) and no child
+    /// frame has ended since: a `block` opened now is entered whenever that charge runs.
+    quiet: bool,
 }
 
 struct Translator<'a, 'c> {
@@ -70,6 +73,38 @@ struct Translator<'a, 'c> {
     /// Position of the most recent label: the instruction at this index must not be fused
     /// into its predecessor (a branch lands on it).
     barrier: usize,
+}
+
+/// Whether `op` can neither branch, call, trap nor use gas. Only such instructions may lie
+/// between a charge and a `block` that shares it ([`Translator::shared_charge`]).
+fn is_quiet(op: &Operator<'_>) -> bool {
+    use Operator::*;
+    match op {
+        Nop
+        | Drop
+        | Select
+        | TypedSelect { .. }
+        | LocalGet { .. }
+        | LocalSet { .. }
+        | LocalTee { .. }
+        | GlobalGet { .. }
+        | GlobalSet { .. }
+        | I32Const { .. }
+        | I64Const { .. }
+        | F32Const { .. }
+        | F64Const { .. }
+        | MemorySize { .. }
+        | I32ReinterpretF32
+        | I64ReinterpretF64
+        | F32ReinterpretI32
+        | F64ReinterpretI64 => true,
+        // Integer division and float-to-integer truncation trap.
+        I32DivS | I32DivU | I32RemS | I32RemU | I64DivS | I64DivU | I64RemS | I64RemU
+        | I32TruncF32S | I32TruncF32U | I32TruncF64S | I32TruncF64U | I64TruncF32S
+        | I64TruncF32U | I64TruncF64S | I64TruncF64U => false,
+        // The remaining numeric operators: arithmetic, comparisons, conversions.
+        _ => simple_instr(op).is_some(),
+    }
 }
 
 fn to_u32(v: usize) -> Result<u32, CompileError> {
@@ -157,6 +192,7 @@ impl Translator<'_, '_> {
             else_patch: None,
             charge: None,
             cost: 1,
+            quiet: true,
         };
         if live && self.ctx.config.metering {
             frame.charge = self.shared_charge(kind).or_else(|| {
@@ -167,15 +203,18 @@ impl Translator<'_, '_> {
         self.ctrl.push(frame);
     }
 
-    /// The `ChargeGas` a new `block` can share: its parent's, when the parent has emitted
-    /// nothing since it (so the last instruction is that charge). That charge then runs
-    /// exactly when this block is entered: a `block` is entered only by falling into it,
-    /// and nothing runs in between, so charging both at once is unobservable (one dispatch
-    /// instead of one per block, e.g. for the `block` nests of a `br_table` switch). A `loop`
-    /// never shares: its back edges re-enter it without its parent.
+    /// The `ChargeGas` a new `block` can share: its parent's, when only quiet instructions
+    /// ran since it ([`is_quiet`]: no branch, call, trap or gas use) or nothing was emitted
+    /// since. A `block` is entered only by falling into it, so that charge then runs exactly
+    /// when this block is entered, and charging both at once is unobservable: the only
+    /// difference is that an out-of-gas stop comes before quiet instructions whose effects
+    /// (locals, globals, operands) the stop discards anyway. One dispatch instead of one per
+    /// block, e.g. for the `block` nests of a `br_table` switch. A `loop` never shares: its
+    /// back edges re-enter it without its parent; an `if` arm is entered conditionally.
     fn shared_charge(&self, kind: FrameKind) -> Option<usize> {
-        let parent = self.ctrl.last()?.charge?;
-        (kind == FrameKind::Block && parent + 1 == self.code.len()).then_some(parent)
+        let parent = self.ctrl.last()?;
+        let at = parent.charge?;
+        (kind == FrameKind::Block && (parent.quiet || at + 1 == self.code.len())).then_some(at)
     }
 
     /// Adds the accumulated cost to the frame's `ChargeGas` and starts a new block.
@@ -282,6 +321,15 @@ impl Translator<'_, '_> {
             }
         }
         let emit = frame_live && reachable;
+        let opens_or_closes = matches!(
+            op,
+            Operator::Block { .. } | Operator::Loop { .. } | Operator::Else | Operator::End
+        );
+        if emit && !opens_or_closes && !is_quiet(op) {
+            if let Some(f) = self.ctrl.last_mut() {
+                f.quiet = false;
+            }
+        }
         match op {
             Operator::Block { blockty } | Operator::Loop { blockty } => {
                 let (p, r) = self.block_arity(*blockty)?;
@@ -325,6 +373,7 @@ impl Translator<'_, '_> {
                 self.close_segment(top);
                 if frame_live && self.ctx.config.metering {
                     self.ctrl[top].charge = Some(self.code.len());
+                    self.ctrl[top].quiet = true;
                     self.code.push(Instr::ChargeGas(0));
                 }
             }
@@ -343,6 +392,10 @@ impl Translator<'_, '_> {
         let Some(frame) = self.ctrl.pop() else {
             return Ok(());
         };
+        // The child may have branched past the rest of its parent.
+        if let Some(parent) = self.ctrl.last_mut() {
+            parent.quiet = false;
+        }
         if frame.kind == FrameKind::Func {
             let ret = self.pc()?;
             self.code.push(Instr::Return {
@@ -526,5 +579,47 @@ impl Translator<'_, '_> {
         };
         self.push(instr);
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn quiet_operators_neither_branch_call_trap_nor_use_gas() {
+        use Operator::*;
+        for op in [
+            Nop,
+            Drop,
+            LocalGet { local_index: 0 },
+            GlobalSet { global_index: 0 },
+            I32Const { value: 1 },
+            I32Add,
+            I64Mul,
+            I32LtU,
+            F64Sqrt,
+            I64ExtendI32U,
+            F32ReinterpretI32,
+            MemorySize { mem: 0 },
+        ] {
+            assert!(is_quiet(&op), "{op:?} is quiet");
+        }
+        for op in [
+            Br { relative_depth: 0 },
+            BrIf { relative_depth: 0 },
+            Return,
+            Call { function_index: 0 },
+            Unreachable,
+            I32DivU,
+            I64RemS,
+            I32TruncF64S,
+            MemoryGrow { mem: 0 },
+            If {
+                blockty: wasmparser::BlockType::Empty,
+            },
+        ] {
+            assert!(!is_quiet(&op), "{op:?} is not quiet");
+        }
     }
 }
