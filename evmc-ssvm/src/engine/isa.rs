@@ -17,6 +17,7 @@ macro_rules! define_isa {
         /// One compiled instruction. Numeric variants without immediates share the names
         /// of the wasmparser operators they come from.
         #[derive(Debug, Clone, Copy, PartialEq)]
+        #[repr(align(16))]
         pub enum Instr {
             /// Trap with `Trap::Unreachable`.
             Unreachable,
