@@ -1,4 +1,4 @@
-//! Section 4: the mul256 drag race: n dependent x = x * C + 1 (mod 2^256) steps as plain
+//! Section 5: the mul256 drag race: n dependent x = x * C + 1 (mod 2^256) steps as plain
 //! Wasm (`kernels/mul256_plain.wasm`, ours and wasmi), with our bignum opcodes
 //! (`mul256_bignum_run.wat`), and as a native Rust loop on `u256::U256`.
 

@@ -1,9 +1,10 @@
 //! `make bench`: the one benchmark table of issue #8, printed as markdown from one run:
 //! the machine, execution time ours vs wasmi 2.0 (metering/fuel off and on), compile time
-//! per byte, EVMC `execute` latency (first call and cached), and the mul256 drag race.
+//! per byte, EVMC `execute` latency (first call and cached), an ERC20 transfer through the
+//! EEI, and the mul256 drag race.
 //!
 //! Run: `cargo bench -p evmc-ssvm --bench table` (all sections), or with section names to
-//! run some: `cargo bench -p evmc-ssvm --bench table -- exec compile evmc drag`.
+//! run some: `cargo bench -p evmc-ssvm --bench table -- exec compile evmc eei drag`.
 //! Profiling: `... --bench table -- profile WORKLOAD VARIANT [CALLS]` checks and runs one
 //! workload on one engine (see [`exec::profile`]), e.g. under `valgrind --tool=callgrind`.
 
@@ -11,14 +12,16 @@
 mod common;
 mod compile;
 mod drag;
+mod eei;
 mod evmc;
 mod exec;
 
 /// The sections in output order: (argument name, printer).
-const SECTIONS: [(&str, fn()); 4] = [
+const SECTIONS: [(&str, fn()); 5] = [
     ("exec", exec::print),
     ("compile", compile::print),
     ("evmc", evmc::print),
+    ("eei", eei::print),
     ("drag", drag::print),
 ];
 
