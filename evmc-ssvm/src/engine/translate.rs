@@ -204,8 +204,7 @@ impl Translator<'_, '_> {
     }
 
     /// The `ChargeGas` a new `block` can share: its parent's, when only quiet instructions
-    /// ran since it ([`is_quiet`]: no branch, call, trap or gas use) or nothing was emitted
-    /// since. A `block` is entered only by falling into it, so that charge then runs exactly
+    /// ran since it ([`is_quiet`]: no branch, call, trap or gas use). A `block` is entered only by falling into it, so that charge then runs exactly
     /// when this block is entered, and charging both at once is unobservable: the only
     /// difference is that an out-of-gas stop comes before quiet instructions whose effects
     /// (locals, globals, operands) the stop discards anyway. One dispatch instead of one per
@@ -214,7 +213,7 @@ impl Translator<'_, '_> {
     fn shared_charge(&self, kind: FrameKind) -> Option<usize> {
         let parent = self.ctrl.last()?;
         let at = parent.charge?;
-        (kind == FrameKind::Block && (parent.quiet || at + 1 == self.code.len())).then_some(at)
+        (kind == FrameKind::Block && parent.quiet).then_some(at)
     }
 
     /// Adds the accumulated cost to the frame's `ChargeGas` and starts a new block.
