@@ -157,17 +157,7 @@ mod tests {
     use ewasm_host::CallKind;
 
     fn msg(gas: i64) -> Message {
-        Message {
-            kind: CallKind::Call,
-            is_static: false,
-            depth: 0,
-            gas,
-            recipient: [1; 20],
-            sender: [2; 20],
-            input: Vec::new(),
-            value_be: [0; 32],
-            create2_salt: [0; 32],
-        }
+        Message::call([2; 20], [1; 20], gas, Vec::new())
     }
 
     /// The smallest valid module: preamble and version 1.

@@ -179,6 +179,24 @@ pub struct Message {
     pub create2_salt: Bytes32,
 }
 
+impl Message {
+    /// A transaction-level CALL (depth 0, not static, no value) from `sender` to
+    /// `recipient` with `gas` and call data `input`.
+    pub fn call(sender: Address, recipient: Address, gas: i64, input: Vec<u8>) -> Message {
+        Message {
+            kind: CallKind::Call,
+            is_static: false,
+            depth: 0,
+            gas,
+            recipient,
+            sender,
+            input,
+            value_be: [0; 32],
+            create2_salt: [0; 32],
+        }
+    }
+}
+
 /// The result of a nested call or create (EVMC `evmc_result`).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct CallResult {

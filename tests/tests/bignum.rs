@@ -4,7 +4,7 @@
 //! metered gas of the table.
 
 use ewasm_host::mock::MockHost;
-use ewasm_host::{CallKind, EeiOptions, Message, Revision, StatusCode};
+use ewasm_host::{EeiOptions, Message, Revision, StatusCode};
 use ssvm::contract::{CompileOptions, Contract};
 use u256::U256;
 
@@ -125,17 +125,7 @@ struct Run {
 
 fn run(code: &[u8], input: &[u8], metering: bool) -> Run {
     let contract = Contract::compile(code, &options(metering)).expect("passes the gate");
-    let msg = Message {
-        kind: CallKind::Call,
-        is_static: false,
-        depth: 0,
-        gas: GAS,
-        recipient: [1; 20],
-        sender: [2; 20],
-        input: input.to_vec(),
-        value_be: [0; 32],
-        create2_salt: [0; 32],
-    };
+    let msg = Message::call([2; 20], [1; 20], GAS, input.to_vec());
     let out = contract.execute(
         &msg,
         code,

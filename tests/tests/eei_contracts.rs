@@ -3,7 +3,7 @@
 //! Byzantium table of EWASM.md section 3 (and section 4 for metering).
 
 use ewasm_host::mock::{MockHost, Recorded};
-use ewasm_host::{CallKind, EeiOptions, Message, Revision, StatusCode};
+use ewasm_host::{EeiOptions, Message, Revision, StatusCode};
 use ssvm::contract::{CompileOptions, Contract, ContractError};
 use ssvm::vm::Outcome;
 
@@ -23,17 +23,7 @@ fn options() -> CompileOptions {
 }
 
 fn message(input: &[u8]) -> Message {
-    Message {
-        kind: CallKind::Call,
-        is_static: false,
-        depth: 0,
-        gas: GAS,
-        recipient: ME,
-        sender: CALLER,
-        input: input.to_vec(),
-        value_be: [0; 32],
-        create2_salt: [0; 32],
-    }
+    Message::call(CALLER, ME, GAS, input.to_vec())
 }
 
 fn compile(wat: &str, opts: &CompileOptions) -> Result<(Contract, Vec<u8>), ContractError> {

@@ -5,7 +5,7 @@
 use std::process::Command;
 
 use ewasm_host::mock::MockHost;
-use ewasm_host::{CallKind, EeiOptions, Message, Revision, StatusCode};
+use ewasm_host::{EeiOptions, Message, Revision, StatusCode};
 use ssvm::contract::{CompileOptions, Contract};
 
 /// Set in the child process: run the scenario and report instead of spawning.
@@ -29,17 +29,7 @@ fn options(metering: bool) -> CompileOptions {
 fn execute(wat: &str, metering: bool, gas: i64) -> Result<StatusCode, String> {
     let code = wat::parse_str(wat).map_err(|e| e.to_string())?;
     let contract = Contract::compile(&code, &options(metering)).map_err(|e| e.to_string())?;
-    let msg = Message {
-        kind: CallKind::Call,
-        is_static: false,
-        depth: 0,
-        gas,
-        recipient: [1; 20],
-        sender: [2; 20],
-        input: Vec::new(),
-        value_be: [0; 32],
-        create2_salt: [0; 32],
-    };
+    let msg = Message::call([2; 20], [1; 20], gas, Vec::new());
     let out = contract.execute(
         &msg,
         &code,

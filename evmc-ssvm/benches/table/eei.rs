@@ -7,7 +7,7 @@
 use std::time::Duration;
 
 use ewasm_host::mock::{MockHost, Recorded};
-use ewasm_host::{CallKind, Message, Revision, StatusCode};
+use ewasm_host::{Message, Revision, StatusCode};
 use ssvm::options::Options;
 use ssvm::vm::{self, ContractCache};
 
@@ -63,17 +63,7 @@ fn cases() -> Vec<Case> {
         .iter()
         .map(|c| Case {
             name: c["name"].as_str().unwrap_or_default().to_string(),
-            msg: Message {
-                kind: CallKind::Call,
-                is_static: false,
-                depth: 0,
-                gas: GAS,
-                recipient: TOKEN,
-                sender: fixed(&c["caller"]),
-                input: bytes(&c["calldata"]),
-                value_be: [0; 32],
-                create2_salt: [0; 32],
-            },
+            msg: Message::call(fixed(&c["caller"]), TOKEN, GAS, bytes(&c["calldata"])),
             storage_before: slots(&c["storage_before"]),
             status: match c["status"].as_str() {
                 Some("success") => StatusCode::Success,

@@ -9,7 +9,7 @@ use std::hint::black_box;
 use std::ptr;
 use std::time::{Duration, Instant};
 
-use ewasm_host::{CallKind, Message};
+use ewasm_host::Message;
 use ssvm::evmc::abi::sys;
 use ssvm::evmc::convert::message_to_sys;
 
@@ -156,17 +156,7 @@ impl Drop for Vm {
 
 /// The message of a call to a contract with `input`.
 fn message(input: &[u8]) -> Message {
-    Message {
-        kind: CallKind::Call,
-        is_static: false,
-        depth: 0,
-        gas: GAS,
-        recipient: [0x11; 20],
-        sender: [0x22; 20],
-        input: input.to_vec(),
-        value_be: [0; 32],
-        create2_salt: [0; 32],
-    }
+    Message::call([0x22; 20], [0x11; 20], GAS, input.to_vec())
 }
 
 /// Checks `case` once on a fresh instance.

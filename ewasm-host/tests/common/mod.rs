@@ -3,7 +3,7 @@
 #![allow(dead_code)]
 
 use ewasm_host::mock::MockHost;
-use ewasm_host::{CallKind, Eei, EeiOptions, HostExit, HostFn, Message, Revision};
+use ewasm_host::{Eei, EeiOptions, HostExit, HostFn, Message, Revision};
 
 /// The running contract's address.
 pub const SELF: [u8; 20] = [0x5e; 20];
@@ -49,17 +49,7 @@ impl Fx {
     pub fn new() -> Fx {
         Fx {
             host: MockHost::new(),
-            msg: Message {
-                kind: CallKind::Call,
-                is_static: false,
-                depth: 0,
-                gas: GAS,
-                recipient: SELF,
-                sender: CALLER,
-                input: Vec::new(),
-                value_be: [0; 32],
-                create2_salt: [0; 32],
-            },
+            msg: Message::call(CALLER, SELF, GAS, Vec::new()),
             code: Vec::new(),
             rev: Revision::Byzantium,
             opts: EeiOptions::default(),
