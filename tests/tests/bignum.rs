@@ -67,10 +67,47 @@ fn returns_i32(kind: Kind) -> bool {
     matches!(kind, Kind::Compare(_) | Kind::Test(_))
 }
 
+/// How a contract passes the pointer arguments. The engine folds `i32.const` arguments
+/// pushed right before the call into the compiled call site and pops the others, so every
+/// operation is checked with each form.
+#[derive(Clone, Copy, Debug, PartialEq)]
+enum Args {
+    /// Every pointer an `i32.const` (all folded).
+    Const,
+    /// Every pointer computed as `local.get $z + P` with `$z = 0` (all popped).
+    Computed,
+    /// The first pointer computed, the rest constants (popped and folded in one call).
+    Mixed,
+    /// The last pointer an `i32.const` that a branch jumps over, carrying the same pointer:
+    /// the constant before the label must not be folded.
+    Label,
+}
+
+const ALL_ARGS: [Args; 4] = [Args::Const, Args::Computed, Args::Mixed, Args::Label];
+
+/// The argument expressions for pointers `ptrs` in form `args`.
+fn pointer_args(ptrs: &[u32], args: Args) -> String {
+    let last = ptrs.len() - 1;
+    ptrs.iter()
+        .enumerate()
+        .map(|(i, p)| match args {
+            Args::Computed => format!("(i32.add (local.get $z) (i32.const {p})) "),
+            Args::Mixed if i == 0 => format!("(i32.add (local.get $z) (i32.const {p})) "),
+            // `$one` = 1: the br_if always carries `p` to the block end, past the constant 999.
+            Args::Label if i == last => format!(
+                "(block (result i32) (drop (br_if 0 (i32.const {p}) (local.get $one))) \
+                 (i32.const 999)) "
+            ),
+            _ => format!("(i32.const {p}) "),
+        })
+        .collect()
+}
+
 /// A contract that copies `n` 32-byte operands from call data to 0, 32, 64, calls `name`
-/// with those pointers and the result pointer `result_ptr`, and returns the result (32
-/// bytes at `result_ptr`, or the i32 as 4 little-endian bytes at 512).
-fn contract(name: &str, kind: Kind, result_ptr: u32) -> Vec<u8> {
+/// with those pointers and the result pointer `result_ptr` (passed in form `args`), and
+/// returns the result (32 bytes at `result_ptr`, or the i32 as 4 little-endian bytes at
+/// 512).
+fn contract(name: &str, kind: Kind, result_ptr: u32, args: Args) -> Vec<u8> {
     let n = inputs(kind);
     let params = vec!["i32"; n + usize::from(!returns_i32(kind))].join(" ");
     let results = if returns_i32(kind) {
@@ -78,15 +115,19 @@ fn contract(name: &str, kind: Kind, result_ptr: u32) -> Vec<u8> {
     } else {
         ""
     };
-    let ptrs: String = (0..n).map(|i| format!("(i32.const {}) ", i * 32)).collect();
+    let mut ptrs: Vec<u32> = (0..n as u32).map(|i| i * 32).collect();
+    if !returns_i32(kind) {
+        ptrs.push(result_ptr);
+    }
+    let call = format!("(call $op {})", pointer_args(&ptrs, args));
     let body = if returns_i32(kind) {
         format!(
-            "(i32.store (i32.const 512) (call $op {ptrs}))
+            "(i32.store (i32.const 512) {call})
              (call $finish (i32.const 512) (i32.const 4))"
         )
     } else {
         format!(
-            "(call $op {ptrs}(i32.const {result_ptr}))
+            "{call}
              (call $finish (i32.const {result_ptr}) (i32.const 32))"
         )
     };
@@ -98,8 +139,9 @@ fn contract(name: &str, kind: Kind, result_ptr: u32) -> Vec<u8> {
   (memory 1)
   (export "memory" (memory 0))
   (export "main" (func $main))
-  (func $main
+  (func $main (local $z i32) (local $one i32)
     (call $cdcopy (i32.const 0) (i32.const 0) (i32.const {len}))
+    (local.set $one (i32.const 1))
     {body}))"#,
         len = n * 32
     );
@@ -184,19 +226,20 @@ fn input_of(args: &[U256]) -> Vec<u8> {
 fn every_operation_matches_the_oracle() {
     let samples = samples();
     for &(name, kind, _) in OPS {
-        let code = contract(name, kind, 256);
+        let codes = ALL_ARGS.map(|args| (args, contract(name, kind, 256, args)));
         let n = inputs(kind);
         let mut cases = 0;
         for (i, &a) in samples.iter().enumerate() {
             for (j, &b) in samples.iter().enumerate() {
                 let m = samples[(i * 7 + j * 3) % samples.len()];
                 let args = [a, b, m];
-                let got = run(&code, &input_of(&args[..n]), false);
-                assert_eq!(got.status, StatusCode::Success, "{name}");
+                let (form, code) = &codes[cases % codes.len()];
+                let got = run(code, &input_of(&args[..n]), false);
+                assert_eq!(got.status, StatusCode::Success, "{name} {form:?}");
                 assert_eq!(
                     got.output,
                     expected(kind, &args[..n]),
-                    "{name}({a}, {b}, {m})"
+                    "{name}({a}, {b}, {m}) {form:?}"
                 );
                 assert_eq!(
                     got.gas_used,
@@ -222,9 +265,15 @@ fn result_may_alias_the_first_input() {
     for &(name, kind, _) in OPS.iter().filter(|(_, k, _)| !returns_i32(*k)) {
         let args = [a, b, U256::from_u64(97)];
         let n = inputs(kind);
-        let got = run(&contract(name, kind, 0), &input_of(&args[..n]), false);
-        assert_eq!(got.status, StatusCode::Success, "{name}");
-        assert_eq!(got.output, expected(kind, &args[..n]), "{name} aliased");
+        for form in ALL_ARGS {
+            let got = run(&contract(name, kind, 0, form), &input_of(&args[..n]), false);
+            assert_eq!(got.status, StatusCode::Success, "{name} {form:?}");
+            assert_eq!(
+                got.output,
+                expected(kind, &args[..n]),
+                "{name} aliased {form:?}"
+            );
+        }
     }
 }
 
@@ -233,9 +282,12 @@ fn out_of_bounds_pointers_trap() {
     // One page: a result at 65530 runs 26 bytes past the end; the finish never happens.
     for &(name, kind, _) in OPS.iter().filter(|(_, k, _)| !returns_i32(*k)) {
         let n = inputs(kind);
-        let got = run(&contract(name, kind, 65_530), &vec![1; n * 32], false);
-        assert_eq!(got.status, StatusCode::Failure, "{name}");
-        assert!(got.output.is_empty());
+        for form in ALL_ARGS {
+            let code = contract(name, kind, 65_530, form);
+            let got = run(&code, &vec![1; n * 32], false);
+            assert_eq!(got.status, StatusCode::Failure, "{name} {form:?}");
+            assert!(got.output.is_empty());
+        }
     }
     // An input operand past the end: the contract passes pointer 65535 as `a`.
     let wat = r#"(module
@@ -252,17 +304,18 @@ fn metered_gas_follows_the_table() {
         let n = inputs(kind) as i64;
         let args = [U256::from_u64(3), U256::from_u64(0x0102), U256::from_u64(5)];
         let got = run(
-            &contract(name, kind, 256),
+            &contract(name, kind, 256, Args::Const),
             &input_of(&args[..n as usize]),
             true,
         );
         assert_eq!(got.status, StatusCode::Success, "{name}");
-        // Entry block: 1 + (3 const + cdcopy) + (n or n + 1 consts + op call)
+        // Entry block: 1 + (3 const + cdcopy) + (const + local.set) + (n or n + 1 consts
+        //   + op call)
         //   + (i32.store and its const for i32 results) + (2 consts + finish).
         let block = if returns_i32(kind) {
-            1 + 4 + (n + 1) + 2 + 3
+            1 + 4 + 2 + (n + 1) + 2 + 3
         } else {
-            1 + 4 + (n + 2) + 3
+            1 + 4 + 2 + (n + 2) + 3
         };
         let copy = 3 + 3 * n;
         // exp256: the exponent 0x0102 has two significant bytes.

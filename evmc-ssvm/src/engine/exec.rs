@@ -537,23 +537,23 @@ fn run(
                 pc += 1;
             }
             Instr::Bignum(k) => {
-                let intr = inst.module.intrinsics[k as usize];
-                let n = intr.op.param_count();
-                let mut ptrs = [0u32; 4];
-                for (ptr, slot) in ptrs.iter_mut().zip(&stack[sp - n..sp]) {
-                    *ptr = *slot as u32;
+                let call = &inst.module.bigcalls[k as usize];
+                let n = usize::from(call.from_stack);
+                let mut ptrs = call.ptrs;
+                for (i, ptr) in ptrs.iter_mut().take(n).enumerate() {
+                    *ptr = slot!(sp - n + i) as u32;
                 }
                 sp -= n;
                 let data = memories[mem].data.as_mut_slice();
                 if limits.metering {
                     let cost =
-                        i64::try_from(bignum::gas(&intr, data, &ptrs[..n])).unwrap_or(i64::MAX);
+                        i64::try_from(bignum::gas(&call.intr, data, &ptrs)).unwrap_or(i64::MAX);
                     if *gas < cost {
                         return Err(Trap::OutOfGas);
                     }
                     *gas -= cost;
                 }
-                if let Some(v) = bignum::exec(intr.op, data, &ptrs[..n])? {
+                if let Some(v) = bignum::exec(call.intr.op, data, &ptrs)? {
                     slot!(sp) = u64::from(v);
                     sp += 1;
                 }

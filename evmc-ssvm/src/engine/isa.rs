@@ -125,8 +125,9 @@ macro_rules! define_isa {
             F64Const(u64),
             /// Charge `n` gas (metering on) or trap with `OutOfGas`.
             ChargeGas(u32),
-            /// A call to an import bound to a native 256-bit operation: intrinsic `n` of the
-            /// module (see `bignum.rs`); pops its pointer arguments, may push an i32.
+            /// A call to an import bound to a native 256-bit operation: call site `n` of the
+            /// module (`bignum::BigCall`); pops the pointer arguments not folded into the call
+            /// site, may push an i32.
             Bignum(u32),
             /// Fused: pop an i32; if non-zero jump to the target (no stack adjustment).
             BrIfNez(u32),
@@ -315,6 +316,8 @@ mod tests {
         use Instr::*;
         assert_eq!(fuse(LocalGet(1), LocalGet(2)), Some(LocalGet2(1, 2)));
         assert_eq!(fuse(I32Const(-3), I32Add), Some(I32AddImm(-3)));
+        assert_eq!(fuse(I32Const(5), I32Sub), Some(I32AddImm(-5)));
+        assert_eq!(fuse(I32Const(i32::MIN), I32Sub), Some(I32AddImm(i32::MIN)));
         assert_eq!(
             fuse(LocalGet(4), I32AddImm(7)),
             Some(LocalGetI32AddImm(4, 7))

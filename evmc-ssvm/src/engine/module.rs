@@ -10,10 +10,10 @@ use wasmparser::{
     WasmFeatures,
 };
 
-use super::bignum::Intrinsic;
+use super::bignum::{BigCall, Intrinsic};
 use super::config::Config;
 use super::isa::Instr;
-use super::translate::{translate_body, TranslateCtx};
+use super::translate::{translate_body, TranslateCtx, TranslateOut};
 use super::types::{ExportType, ExternType, FuncType, GlobalType, ImportType, Limits, ValType};
 
 /// A module that failed decoding, validation or translation (cold path, rich message).
@@ -101,10 +101,10 @@ pub(crate) struct ModuleInner {
     pub datas: Vec<DataSegment>,
     pub code: Vec<Instr>,
     pub uses_floats: bool,
-    /// Native operations that imports are bound to (`Instr::Bignum` indexes this).
-    pub intrinsics: Vec<Intrinsic>,
-    /// Per imported function: its index in `intrinsics`, if bound.
-    pub import_intrinsics: Vec<Option<u32>>,
+    /// Per imported function: the native operation it is bound to, if any.
+    pub import_intrinsics: Vec<Option<Intrinsic>>,
+    /// The compiled bignum call sites (`Instr::Bignum` indexes this).
+    pub bigcalls: Vec<BigCall>,
 }
 
 /// A validated, translated module, cheap to clone and instantiate many times.
@@ -219,8 +219,12 @@ impl Module {
                         imported_funcs: m.num_imported_funcs,
                         import_intrinsics: &m.import_intrinsics,
                     };
-                    let compiled =
-                        translate_body(&ctx, &mut fv, &body, &mut m.code, &mut m.uses_floats)?;
+                    let out = TranslateOut {
+                        code: &mut m.code,
+                        bigcalls: &mut m.bigcalls,
+                        uses_floats: &mut m.uses_floats,
+                    };
+                    let compiled = translate_body(&ctx, &mut fv, &body, out)?;
                     m.funcs.push(compiled);
                     allocs = fv.into_allocations();
                 }
@@ -311,10 +315,7 @@ impl ModuleInner {
                 };
                 *ty == FuncType::new(&params, results)
             });
-            bound.push(intrinsic.map(|intr| {
-                self.intrinsics.push(intr);
-                u32::try_from(self.intrinsics.len() - 1).unwrap_or(u32::MAX)
-            }));
+            bound.push(intrinsic);
         }
         self.import_intrinsics = bound;
     }

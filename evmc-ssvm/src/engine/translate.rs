@@ -5,6 +5,7 @@ use wasmparser::{
     BlockType, FuncValidator, FunctionBody, Operator, OperatorsReader, ValidatorResources,
 };
 
+use super::bignum::{BigCall, Intrinsic};
 use super::config::Config;
 use super::isa::{fuse, fuse_br_if, simple_instr, DropKeep, Instr};
 use super::module::{CompileError, CompiledFunc};
@@ -17,8 +18,18 @@ pub(crate) struct TranslateCtx<'a> {
     pub func_type: &'a FuncType,
     /// Number of imported functions (defined function `i` has index `imported + i`).
     pub imported_funcs: u32,
-    /// Per imported function: the module intrinsic it is bound to, if any.
-    pub import_intrinsics: &'a [Option<u32>],
+    /// Per imported function: the native operation it is bound to, if any.
+    pub import_intrinsics: &'a [Option<Intrinsic>],
+}
+
+/// Where a body translation appends its output.
+pub(crate) struct TranslateOut<'a> {
+    /// The module's instructions.
+    pub code: &'a mut Vec<Instr>,
+    /// The module's bignum call sites.
+    pub bigcalls: &'a mut Vec<BigCall>,
+    /// Set when the body uses a float instruction.
+    pub uses_floats: &'a mut bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -68,6 +79,7 @@ struct Ctrl {
 struct Translator<'a, 'c> {
     ctx: &'a TranslateCtx<'a>,
     code: &'c mut Vec<Instr>,
+    bigcalls: &'c mut Vec<BigCall>,
     ctrl: Vec<Ctrl>,
     uses_floats: bool,
     /// Position of the most recent label: the instruction at this index must not be fused
@@ -114,14 +126,18 @@ fn to_u32(v: usize) -> Result<u32, CompileError> {
     })
 }
 
-/// Translates one function body, appending to `code`; returns its descriptor.
+/// Translates one function body, appending to `out`; returns its descriptor.
 pub(crate) fn translate_body(
     ctx: &TranslateCtx<'_>,
     fv: &mut FuncValidator<ValidatorResources>,
     body: &FunctionBody<'_>,
-    code: &mut Vec<Instr>,
-    uses_floats: &mut bool,
+    out: TranslateOut<'_>,
 ) -> Result<CompiledFunc, CompileError> {
+    let TranslateOut {
+        code,
+        bigcalls,
+        uses_floats,
+    } = out;
     let mut reader = body.get_binary_reader();
     fv.read_locals(&mut reader)?;
     reader.set_features(*fv.features());
@@ -132,6 +148,7 @@ pub(crate) fn translate_body(
     let mut t = Translator {
         ctx,
         code,
+        bigcalls,
         ctrl: Vec::new(),
         uses_floats: false,
         barrier: 0,
@@ -452,6 +469,30 @@ impl Translator<'_, '_> {
         self.code.push(instr);
     }
 
+    /// A call of a bignum operation: trailing pointer arguments pushed by `i32.const` right
+    /// before the call (no label in between) are folded into its [`BigCall`].
+    fn push_bignum(&mut self, intr: Intrinsic) -> Result<(), CompileError> {
+        let n = intr.op.param_count();
+        let mut ptrs = [0u32; 4];
+        let mut from_stack = n;
+        while from_stack > 0 && self.code.len() != self.barrier {
+            let Some(&Instr::I32Const(c)) = self.code.last() else {
+                break;
+            };
+            self.code.pop();
+            from_stack -= 1;
+            ptrs[from_stack] = c as u32;
+        }
+        let k = to_u32(self.bigcalls.len())?;
+        self.bigcalls.push(BigCall {
+            intr,
+            from_stack: from_stack as u8,
+            ptrs,
+        });
+        self.code.push(Instr::Bignum(k));
+        Ok(())
+    }
+
     /// A `br_if` without stack adjustment: fused with a preceding i32 compare if possible.
     fn push_br_if_nez(&mut self, target: u32) -> usize {
         if self.code.len() != self.barrier {
@@ -502,7 +543,7 @@ impl Translator<'_, '_> {
                 match function_index.checked_sub(self.ctx.imported_funcs) {
                     Some(defined) => Instr::CallInternal(defined),
                     None => match self.ctx.import_intrinsics.get(*function_index as usize) {
-                        Some(Some(k)) => Instr::Bignum(*k),
+                        Some(Some(intr)) => return self.push_bignum(*intr),
                         _ => Instr::Call(*function_index),
                     },
                 }
