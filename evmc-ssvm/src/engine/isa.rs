@@ -282,6 +282,8 @@ pub(crate) fn fuse(prev: Instr, next: Instr) -> Option<Instr> {
     Some(match (prev, next) {
         (LocalGet(a), LocalGet(b)) => LocalGet2(a, b),
         (I32Const(c), I32Add) => I32AddImm(c),
+        // x - c = x + (-c) (mod 2^32), also for c = i32::MIN.
+        (I32Const(c), I32Sub) => I32AddImm(c.wrapping_neg()),
         (LocalGet(n), I32AddImm(c)) => LocalGetI32AddImm(n, c),
         (LocalSet(a), LocalGet(b)) if a == b => LocalTee(a),
         _ => return None,
