@@ -104,7 +104,8 @@ pub fn profile(args: &[String]) {
     let calls: usize = rest.first().map_or(0, |c| {
         c.parse().unwrap_or_else(|e| panic!("CALLS {c}: {e}"))
     });
-    let all = workloads();
+    let mut all = workloads();
+    all.push(crate::drag::bignum_workload());
     let Some(w) = all.iter().find(|w| &w.name == name) else {
         let names: Vec<&str> = all.iter().map(|w| w.name.as_str()).collect();
         panic!("unknown workload {name}; workloads: {names:?}");
