@@ -67,23 +67,40 @@ fn returns_i32(kind: Kind) -> bool {
     matches!(kind, Kind::Compare(_) | Kind::Test(_))
 }
 
-/// How a contract passes the pointer arguments. The engine folds `i32.const` arguments
-/// pushed right before the call into the compiled call site and pops the others, so every
-/// operation is checked with each form.
+/// How a contract passes the pointer arguments. The engine folds arguments pushed by
+/// constants and locals right before the call into the compiled call site and pops the
+/// others, so every operation is checked with each form.
 #[derive(Clone, Copy, Debug, PartialEq)]
 enum Args {
     /// Every pointer an `i32.const` (all folded).
     Const,
-    /// Every pointer computed as `local.get $z + P` with `$z = 0` (all popped).
+    /// Every pointer `local.get $z + P` with `$z = 0` (folded as local plus offset).
+    LocalPlus,
+    /// Every pointer a plain `local.get` of a local holding it (pairs fuse into one
+    /// instruction, which the folding splits).
+    Locals,
+    /// Compiled code's shape: even arguments `local.get` of a local holding the pointer,
+    /// odd ones `local.get $z + P` (the two gets fuse before the add arrives).
+    FramePointer,
+    /// Every pointer computed as `local.get $z | P` (all popped).
     Computed,
-    /// The first pointer computed, the rest constants (popped and folded in one call).
+    /// The first pointer computed, the others alternately local plus offset and constant
+    /// (popped and folded in one call).
     Mixed,
     /// The last pointer an `i32.const` that a branch jumps over, carrying the same pointer:
     /// the constant before the label must not be folded.
     Label,
 }
 
-const ALL_ARGS: [Args; 4] = [Args::Const, Args::Computed, Args::Mixed, Args::Label];
+const ALL_ARGS: [Args; 7] = [
+    Args::Const,
+    Args::LocalPlus,
+    Args::Locals,
+    Args::FramePointer,
+    Args::Computed,
+    Args::Mixed,
+    Args::Label,
+];
 
 /// The argument expressions for pointers `ptrs` in form `args`.
 fn pointer_args(ptrs: &[u32], args: Args) -> String {
@@ -91,8 +108,13 @@ fn pointer_args(ptrs: &[u32], args: Args) -> String {
     ptrs.iter()
         .enumerate()
         .map(|(i, p)| match args {
-            Args::Computed => format!("(i32.add (local.get $z) (i32.const {p})) "),
-            Args::Mixed if i == 0 => format!("(i32.add (local.get $z) (i32.const {p})) "),
+            Args::Computed => format!("(i32.or (local.get $z) (i32.const {p})) "),
+            Args::Mixed if i == 0 => format!("(i32.or (local.get $z) (i32.const {p})) "),
+            Args::LocalPlus => format!("(i32.add (local.get $z) (i32.const {p})) "),
+            Args::Mixed if i % 2 == 1 => format!("(i32.add (local.get $z) (i32.const {p})) "),
+            Args::Locals => format!("(local.get $p{i}) "),
+            Args::FramePointer if i % 2 == 0 => format!("(local.get $p{i}) "),
+            Args::FramePointer => format!("(i32.add (local.get $z) (i32.const {p})) "),
             // `$one` = 1: the br_if always carries `p` to the block end, past the constant 999.
             Args::Label if i == last => format!(
                 "(block (result i32) (drop (br_if 0 (i32.const {p}) (local.get $one))) \
@@ -120,6 +142,16 @@ fn contract(name: &str, kind: Kind, result_ptr: u32, args: Args) -> Vec<u8> {
         ptrs.push(result_ptr);
     }
     let call = format!("(call $op {})", pointer_args(&ptrs, args));
+    // Only the `Locals` and `FramePointer` forms read them; the metered gas test uses
+    // `Const`.
+    let set_locals: String = match args {
+        Args::Locals | Args::FramePointer => ptrs
+            .iter()
+            .enumerate()
+            .map(|(i, p)| format!("(local.set $p{i} (i32.const {p})) "))
+            .collect(),
+        _ => String::new(),
+    };
     let body = if returns_i32(kind) {
         format!(
             "(i32.store (i32.const 512) {call})
@@ -140,8 +172,10 @@ fn contract(name: &str, kind: Kind, result_ptr: u32, args: Args) -> Vec<u8> {
   (export "memory" (memory 0))
   (export "main" (func $main))
   (func $main (local $z i32) (local $one i32)
+    (local $p0 i32) (local $p1 i32) (local $p2 i32) (local $p3 i32)
     (call $cdcopy (i32.const 0) (i32.const 0) (i32.const {len}))
     (local.set $one (i32.const 1))
+    {set_locals}
     {body}))"#,
         len = n * 32
     );

@@ -149,18 +149,95 @@ impl BigOp {
     }
 }
 
+/// A pointer argument the translator folded into a [`BigCall`]: the push that computed it
+/// came right before the call, so it is read when the call executes instead.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Operand {
+    /// `i32.const c`.
+    Const(u32),
+    /// `local.get n`, plus `offset` (wrapping) when an `i32.const offset; i32.add` followed.
+    Local {
+        /// Frame-relative local slot.
+        index: u32,
+        /// Added to the local's value, wrapping.
+        offset: u32,
+    },
+}
+
 /// One compiled call of a bignum operation (what `Instr::Bignum` indexes): the operation
-/// and, for arguments the translator saw pushed as `i32.const` right before the call, their
-/// values. The other arguments are popped from the value stack at run time.
+/// and the pointer arguments the translator saw pushed by constants or locals right before
+/// the call. The other (leading) arguments are popped from the value stack at run time.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BigCall {
     /// The bound operation and its gas.
     pub intr: Intrinsic,
-    /// How many leading arguments come from the value stack (the rest are constants).
+    /// How many leading arguments come from the value stack.
     pub from_stack: u8,
-    /// The pointer arguments: `ptrs[from_stack..param_count]` are the folded constants,
-    /// the first `from_stack` entries are filled in at run time.
-    pub ptrs: [u32; 4],
+    /// Bit `i` set: folded argument `i` reads local `locals[i]` (plus `offsets[i]`).
+    local_mask: u8,
+    /// Per folded argument: the constant, or the offset added to the local.
+    offsets: [u32; 4],
+    /// Per folded argument with its `local_mask` bit set: the frame-relative local slot.
+    locals: [u32; 4],
+}
+
+impl BigCall {
+    /// A call of `intr` with every argument on the value stack.
+    pub fn new(intr: Intrinsic) -> BigCall {
+        BigCall {
+            intr,
+            from_stack: intr.op.param_count() as u8,
+            local_mask: 0,
+            offsets: [0; 4],
+            locals: [0; 4],
+        }
+    }
+
+    /// Folds `operand` as the last argument still on the stack (`from_stack - 1`).
+    pub fn fold_last(&mut self, operand: Operand) {
+        let Some(i) = self.from_stack.checked_sub(1) else {
+            return;
+        };
+        self.from_stack = i;
+        let i = usize::from(i);
+        match operand {
+            Operand::Const(c) => self.offsets[i] = c,
+            Operand::Local { index, offset } => {
+                self.local_mask |= 1 << i;
+                self.locals[i] = index;
+                self.offsets[i] = offset;
+            }
+        }
+    }
+
+    /// Folded argument `i` (`from_stack <= i < param_count`).
+    pub fn operand(&self, i: usize) -> Operand {
+        match self.local_mask & (1 << i) {
+            0 => Operand::Const(self.offsets[i]),
+            _ => Operand::Local {
+                index: self.locals[i],
+                offset: self.offsets[i],
+            },
+        }
+    }
+
+    /// The pointer arguments: `stack_args` are the `from_stack` popped values, `local(n)`
+    /// reads frame-relative local `n`.
+    #[inline]
+    pub fn pointers(&self, stack_args: &[u64], local: impl Fn(u32) -> u64) -> [u32; 4] {
+        let mut ptrs = self.offsets;
+        for (ptr, arg) in ptrs.iter_mut().zip(stack_args) {
+            *ptr = *arg as u32;
+        }
+        if self.local_mask != 0 {
+            for (i, ptr) in ptrs.iter_mut().enumerate() {
+                if self.local_mask & (1 << i) != 0 {
+                    *ptr = (local(self.locals[i]) as u32).wrapping_add(*ptr);
+                }
+            }
+        }
+        ptrs
+    }
 }
 
 /// Reads the 32-byte big-endian operand at `ptr`.
@@ -360,8 +437,8 @@ mod tests {
         }
     }
 
-    /// Trailing `i32.const` arguments are folded into the call site, the others stay on the
-    /// value stack; a label before a constant stops the folding.
+    /// Trailing arguments pushed by constants and locals are folded into the call site, the
+    /// others stay on the value stack; a label stops the folding.
     #[test]
     fn constant_pointers_fold_into_the_call_site() {
         use crate::engine::{Config, Module};
@@ -369,9 +446,18 @@ mod tests {
             r#"(module
               (import "bignum" "mul256" (func $mul (param i32 i32 i32)))
               (memory 1)
-              (func (param $p i32)
+              (func (param $p i32) (param $q i32)
                 (call $mul (i32.const 0) (i32.const 32) (i32.const 64))
                 (call $mul (local.get $p) (i32.const 96) (i32.const 128))
+                ;; the first argument is computed: it stays on the stack
+                (call $mul (i32.mul (local.get $p) (local.get $q))
+                  (i32.add (local.get $p) (i32.const 32)) (local.get $q))
+                ;; local.get pairs, and x - 5 as x + (-5)
+                (call $mul (local.get $q) (local.get $p)
+                  (i32.sub (local.get $q) (i32.const -5)))
+                ;; local.get pairs that fused before the i32.add of the second arrived
+                (call $mul (local.get $p) (i32.add (local.get $q) (i32.const 32))
+                  (local.get $p))
                 (call $mul (i32.const 0) (i32.const 32)
                   (block (result i32) (i32.const 160)))))"#,
         )
@@ -385,15 +471,27 @@ mod tests {
         };
         let module =
             Module::compile_with_intrinsics(&wasm, &Config::default(), &resolve).expect("compiles");
-        let sites: Vec<(u8, [u32; 4])> = module
+        let sites: Vec<(u8, Vec<Operand>)> = module
             .inner
             .bigcalls
             .iter()
-            .map(|c| (c.from_stack, c.ptrs))
+            .map(|c| {
+                let from = usize::from(c.from_stack);
+                (c.from_stack, (from..3).map(|i| c.operand(i)).collect())
+            })
             .collect();
+        let c = Operand::Const;
+        let local = |index, offset| Operand::Local { index, offset };
         assert_eq!(
             sites,
-            [(0, [0, 32, 64, 0]), (1, [0, 96, 128, 0]), (3, [0; 4])]
+            [
+                (0, vec![c(0), c(32), c(64)]),
+                (0, vec![local(0, 0), c(96), c(128)]),
+                (1, vec![local(0, 32), local(1, 0)]),
+                (0, vec![local(1, 0), local(0, 0), local(1, 5)]),
+                (0, vec![local(0, 0), local(1, 32), local(0, 0)]),
+                (3, vec![]),
+            ]
         );
     }
 

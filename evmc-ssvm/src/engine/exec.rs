@@ -539,10 +539,7 @@ fn run(
             Instr::Bignum(k) => {
                 let call = &inst.module.bigcalls[k as usize];
                 let n = usize::from(call.from_stack);
-                let mut ptrs = call.ptrs;
-                for (i, ptr) in ptrs.iter_mut().take(n).enumerate() {
-                    *ptr = slot!(sp - n + i) as u32;
-                }
+                let ptrs = call.pointers(&stack[sp - n..sp], |i| stack[fp + i as usize]);
                 sp -= n;
                 let data = memories[mem].data.as_mut_slice();
                 if limits.metering {

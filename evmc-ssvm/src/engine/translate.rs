@@ -5,7 +5,7 @@ use wasmparser::{
     BlockType, FuncValidator, FunctionBody, Operator, OperatorsReader, ValidatorResources,
 };
 
-use super::bignum::{BigCall, Intrinsic};
+use super::bignum::{BigCall, Intrinsic, Operand};
 use super::config::Config;
 use super::isa::{fuse, fuse_br_if, simple_instr, DropKeep, Instr};
 use super::module::{CompileError, CompiledFunc};
@@ -469,26 +469,56 @@ impl Translator<'_, '_> {
         self.code.push(instr);
     }
 
-    /// A call of a bignum operation: trailing pointer arguments pushed by `i32.const` right
-    /// before the call (no label in between) are folded into its [`BigCall`].
+    /// A call of a bignum operation: trailing pointer arguments pushed by constants and
+    /// locals right before the call (no label in between) are folded into its [`BigCall`]
+    /// and read when it executes. Nothing between those pushes and the call writes a local,
+    /// so the values are the same.
     fn push_bignum(&mut self, intr: Intrinsic) -> Result<(), CompileError> {
-        let n = intr.op.param_count();
-        let mut ptrs = [0u32; 4];
-        let mut from_stack = n;
-        while from_stack > 0 && self.code.len() != self.barrier {
-            let Some(&Instr::I32Const(c)) = self.code.last() else {
+        let mut call = BigCall::new(intr);
+        while call.from_stack > 0 && self.code.len() != self.barrier {
+            let Some(last) = self.code.last_mut() else {
                 break;
             };
+            let operand = match *last {
+                Instr::I32Const(c) => Operand::Const(c as u32),
+                Instr::LocalGet(index) => Operand::Local { index, offset: 0 },
+                Instr::LocalGetI32AddImm(index, c) => Operand::Local {
+                    index,
+                    offset: c as u32,
+                },
+                Instr::LocalGet2(a, b) => {
+                    // Fold `local.get b`; `local.get a` stays and may be folded next.
+                    *last = Instr::LocalGet(a);
+                    call.fold_last(Operand::Local {
+                        index: b,
+                        offset: 0,
+                    });
+                    continue;
+                }
+                Instr::I32AddImm(c) => {
+                    // `local.get a; local.get b; i32.const c; i32.add`: the two gets fused
+                    // first. Fold `b + c`; `local.get a` stays.
+                    let at = self.code.len().saturating_sub(2);
+                    match self.code.get(at) {
+                        Some(&Instr::LocalGet2(a, b)) if at >= self.barrier => {
+                            self.code.truncate(at);
+                            self.code.push(Instr::LocalGet(a));
+                            call.fold_last(Operand::Local {
+                                index: b,
+                                offset: c as u32,
+                            });
+                            continue;
+                        }
+                        _ => break,
+                    }
+                }
+                _ => break,
+            };
             self.code.pop();
-            from_stack -= 1;
-            ptrs[from_stack] = c as u32;
+            call.fold_last(operand);
         }
         let k = to_u32(self.bigcalls.len())?;
-        self.bigcalls.push(BigCall {
-            intr,
-            from_stack: from_stack as u8,
-            ptrs,
-        });
+        self.bigcalls.push(call);
         self.code.push(Instr::Bignum(k));
         Ok(())
     }
