@@ -47,27 +47,37 @@ fn native_memory_drag_race(n: i32) -> i64 {
     load(&mem, 0).low_u64() as i64
 }
 
-/// The bignum chain as a workload for `profile` (name `mul256_bignum_run`): its result is
-/// the low limb's big-endian bytes read as a little-endian i64.
-pub fn bignum_workload() -> Workload {
-    let wasm = wat::parse_file(bench_dir().join("mul256_bignum_run.wat"))
-        .unwrap_or_else(|e| panic!("mul256_bignum_run.wat: {e}"));
+/// The bignum chains: constant pointers, and pointers from a frame-pointer local as
+/// compiled code passes them.
+const BIGNUM_MODULES: [&str; 2] = ["mul256_bignum_run", "mul256_bignum_locals"];
+
+/// A bignum chain (`BIGNUM_MODULES`) as a workload, also for `profile`: its result is the
+/// low limb's big-endian bytes read as a little-endian i64.
+pub fn bignum_workload(name: &str) -> Workload {
+    let wasm = wat::parse_file(bench_dir().join(format!("{name}.wat")))
+        .unwrap_or_else(|e| panic!("{name}.wat: {e}"));
     Workload {
-        name: "mul256_bignum_run".to_string(),
+        name: name.to_string(),
         wasm,
         arg: N,
         expected: (DRAG_LOW_20000 as i64).swap_bytes(),
     }
 }
 
+/// The bignum chains as workloads, for `profile`.
+pub fn bignum_workloads() -> Vec<Workload> {
+    BIGNUM_MODULES.map(bignum_workload).into()
+}
+
 /// Prints the drag-race table.
 pub fn print() {
     let dir = bench_dir();
     let plain_wasm = read(&dir.join("kernels/mul256_plain.wasm"));
-    let bignum_wasm = bignum_workload().wasm;
+    let [bignum_wasm, locals_wasm] = BIGNUM_MODULES.map(|name| bignum_workload(name).wasm);
     let mut plain = Ours::new(&plain_wasm, false);
     let mut plain_wasmi = Wasmi::new(&plain_wasm, false);
     let mut bignum = Ours::new(&bignum_wasm, false);
+    let mut locals = Ours::new(&locals_wasm, false);
     let expected = DRAG_LOW_20000 as i64;
     assert_eq!(native_drag_race(N), expected, "native chain");
     assert_eq!(
@@ -79,12 +89,14 @@ pub fn print() {
     assert_eq!(plain_wasmi.run(N), expected, "plain Wasm chain on wasmi");
     // The bignum module returns the low limb's big-endian bytes read as little-endian.
     assert_eq!(bignum.run(N).swap_bytes(), expected, "bignum chain");
+    assert_eq!(locals.run(N).swap_bytes(), expected, "bignum chain, locals");
     let mut a = runner(|n| plain.run(n), N);
     let mut b = runner(|n| plain_wasmi.run(n), N);
     let mut c = runner(|n| bignum.run(n), N);
     let mut d = runner(native_drag_race, N);
     let mut e = runner(native_memory_drag_race, N);
-    let t = min_times(RUNS, &mut [&mut a, &mut b, &mut c, &mut d, &mut e]);
+    let mut f = runner(|n| locals.run(n), N);
+    let t = min_times(RUNS, &mut [&mut a, &mut b, &mut c, &mut d, &mut e, &mut f]);
     println!("\n## mul256 drag race, n = {N} (metering off)\n");
     println!(
         "Time: {STATISTIC} ({RUNS} rounds); each chain checked against the expected low limb \
@@ -92,10 +104,14 @@ pub fn print() {
     );
     println!("| implementation | time | per step | / native |");
     println!("|---|--:|--:|--:|");
-    let rows: [(&str, Duration); 5] = [
+    let rows: [(&str, Duration); 6] = [
         ("plain Wasm, ours (`kernels/mul256_plain.wasm`)", t[0]),
         ("plain Wasm, wasmi 2.0.0", t[1]),
         ("bignum opcodes, ours (`mul256_bignum_run.wat`)", t[2]),
+        (
+            "bignum opcodes, pointers from a local, ours (`mul256_bignum_locals.wat`)",
+            t[5],
+        ),
         ("native Rust `u256` loop", t[3]),
         (
             "native Rust on big-endian memory words (the bignum ABI, no interpreter)",

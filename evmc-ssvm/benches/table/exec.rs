@@ -105,7 +105,7 @@ pub fn profile(args: &[String]) {
         c.parse().unwrap_or_else(|e| panic!("CALLS {c}: {e}"))
     });
     let mut all = workloads();
-    all.push(crate::drag::bignum_workload());
+    all.extend(crate::drag::bignum_workloads());
     let Some(w) = all.iter().find(|w| &w.name == name) else {
         let names: Vec<&str> = all.iter().map(|w| w.name.as_str()).collect();
         panic!("unknown workload {name}; workloads: {names:?}");
