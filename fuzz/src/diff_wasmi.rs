@@ -69,7 +69,31 @@ pub fn run(data: &[u8]) {
     if uses_uncanonicalised_nan_ops(&wasm) {
         return;
     }
-    compare(&wasm);
+    if cfg!(debug_assertions) {
+        compare_on_large_stack(&wasm);
+    } else {
+        compare(&wasm);
+    }
+}
+
+/// Native stack of [`compare_on_large_stack`]: wasmi needs about 120 bytes per executed
+/// instruction there, and wasm-smith's fuel bounds a run to well under a million.
+const LARGE_STACK: usize = 1 << 30;
+
+/// [`compare`] on a thread with a [`LARGE_STACK`]. wasmi 2.0 dispatches by tail calls;
+/// built with debug assertions (`cargo fuzz run -a`) they stay real calls, one native frame
+/// per executed instruction, and a run of about 70,000 instructions overflowed the 8 MiB
+/// main-thread stack (SIGSEGV inside wasmi's handlers, found on this corpus).
+fn compare_on_large_stack(wasm: &[u8]) {
+    std::thread::scope(|scope| {
+        let worker = std::thread::Builder::new()
+            .stack_size(LARGE_STACK)
+            .spawn_scoped(scope, || compare(wasm))
+            .unwrap_or_else(|e| panic!("spawn the comparison thread: {e}"));
+        if let Err(panic) = worker.join() {
+            std::panic::resume_unwind(panic);
+        }
+    });
 }
 
 /// True if a function body uses `f32.demote_f64` or `f64.promote_f32`: NaN-producing
