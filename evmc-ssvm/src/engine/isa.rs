@@ -290,6 +290,18 @@ pub(crate) fn fuse(prev: Instr, next: Instr) -> Option<Instr> {
     })
 }
 
+/// Re-fuses a fused pair `prev` with `next` when `next` fuses better with the pair's second
+/// half: the pair splits into the two returned instructions (the count stays the same).
+/// `local.get a; local.get b; i32.const c; i32.add` fuses the gets before the add arrives;
+/// this makes it `local.get a` and `local.get b + c`, the shape of a frame-pointer address.
+pub(crate) fn refuse(prev: Instr, next: Instr) -> Option<(Instr, Instr)> {
+    use Instr::*;
+    match (prev, next) {
+        (LocalGet2(a, b), I32AddImm(c)) => Some((LocalGet(a), LocalGetI32AddImm(b, c))),
+        _ => None,
+    }
+}
+
 /// Fuses a compare `prev` with a following `br_if` (no stack adjustment) to `target`.
 pub(crate) fn fuse_br_if(prev: Instr, target: u32) -> Option<Instr> {
     use Instr::*;
@@ -326,6 +338,11 @@ mod tests {
         );
         assert_eq!(fuse(LocalSet(5), LocalGet(5)), Some(LocalTee(5)));
         assert_eq!(fuse(LocalSet(5), LocalGet(6)), None);
+        assert_eq!(
+            refuse(LocalGet2(1, 2), I32AddImm(32)),
+            Some((LocalGet(1), LocalGetI32AddImm(2, 32)))
+        );
+        assert_eq!(refuse(LocalGet2(1, 2), LocalGet(3)), None);
         assert_eq!(fuse(I64Const(1), I64Add), None);
         assert_eq!(fuse_br_if(I32LtU, 9), Some(BrIfI32LtU(9)));
         assert_eq!(fuse_br_if(I64LtU, 9), None);

@@ -7,7 +7,7 @@ use wasmparser::{
 
 use super::bignum::{BigCall, Intrinsic, Operand};
 use super::config::Config;
-use super::isa::{fuse, fuse_br_if, simple_instr, DropKeep, Instr};
+use super::isa::{fuse, fuse_br_if, refuse, simple_instr, DropKeep, Instr};
 use super::module::{CompileError, CompiledFunc};
 use super::types::FuncType;
 
@@ -460,11 +460,19 @@ impl Translator<'_, '_> {
         self.uses_floats |= instr.is_float();
         let mut instr = instr;
         while self.code.len() != self.barrier {
-            let Some(fused) = self.code.last().and_then(|prev| fuse(*prev, instr)) else {
+            let Some(last) = self.code.last_mut() else {
                 break;
             };
-            self.code.pop();
-            instr = fused;
+            if let Some(fused) = fuse(*last, instr) {
+                self.code.pop();
+                instr = fused;
+            } else if let Some((first, fused)) = refuse(*last, instr) {
+                *last = first;
+                instr = fused;
+                break;
+            } else {
+                break;
+            }
         }
         self.code.push(instr);
     }
@@ -494,23 +502,6 @@ impl Translator<'_, '_> {
                         offset: 0,
                     });
                     continue;
-                }
-                Instr::I32AddImm(c) => {
-                    // `local.get a; local.get b; i32.const c; i32.add`: the two gets fused
-                    // first. Fold `b + c`; `local.get a` stays.
-                    let at = self.code.len().saturating_sub(2);
-                    match self.code.get(at) {
-                        Some(&Instr::LocalGet2(a, b)) if at >= self.barrier => {
-                            self.code.truncate(at);
-                            self.code.push(Instr::LocalGet(a));
-                            call.fold_last(Operand::Local {
-                                index: b,
-                                offset: c as u32,
-                            });
-                            continue;
-                        }
-                        _ => break,
-                    }
                 }
                 _ => break,
             };
