@@ -502,11 +502,7 @@ fn run(
             Instr::MemoryGrow => {
                 let delta = slot!(sp - 1) as u32;
                 if limits.metering {
-                    let cost = i64::from(delta) * GROW_GAS_PER_PAGE;
-                    if *gas < cost {
-                        return Err(Trap::OutOfGas);
-                    }
-                    *gas -= cost;
+                    charge!(i64::from(delta) * GROW_GAS_PER_PAGE);
                 }
                 let old = memories[mem].grow(delta).unwrap_or(u32::MAX);
                 slot!(sp - 1) = u64::from(old);
@@ -543,12 +539,7 @@ fn run(
                 sp -= n;
                 let data = memories[mem].data.as_mut_slice();
                 if limits.metering {
-                    let cost =
-                        i64::try_from(bignum::gas(&call.intr, data, &ptrs)).unwrap_or(i64::MAX);
-                    if *gas < cost {
-                        return Err(Trap::OutOfGas);
-                    }
-                    *gas -= cost;
+                    charge!(i64::try_from(bignum::gas(&call.intr, data, &ptrs)).unwrap_or(i64::MAX));
                 }
                 if let Some(v) = bignum::exec(call.intr.op, data, &ptrs)? {
                     slot!(sp) = u64::from(v);
