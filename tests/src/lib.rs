@@ -8,6 +8,7 @@ mod host_frames_tests;
 pub mod inject;
 pub mod modgen;
 pub mod rlp;
+pub mod rng;
 pub mod state;
 pub mod statetest;
 pub mod transaction;

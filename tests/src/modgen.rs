@@ -23,6 +23,8 @@
 
 use std::borrow::Cow;
 
+use crate::rng::Rng;
+
 use wasm_encoder::{
     BlockType, CodeSection, ConstExpr, EntityType, ExportKind, ExportSection, Function,
     FunctionSection, GlobalSection, GlobalType, ImportSection, Instruction, MemArg, MemArgTarget,
@@ -57,7 +59,7 @@ const TYPE_MAIN: u32 = 2;
 
 /// Generates the module for `seed`; equal seeds give byte-identical modules.
 pub fn generate(seed: u64) -> Vec<u8> {
-    let mut rng = Rng(seed);
+    let mut rng = Rng::new(seed);
     let helpers = 1 + rng.below(MAX_HELPERS);
     let mut module = Module::new();
     module.section(&types());
@@ -128,7 +130,7 @@ fn globals(rng: &mut Rng) -> GlobalSection {
             mutable: true,
             shared: false,
         };
-        globals.global(ty, &ConstExpr::i64_const(rng.next() as i64));
+        globals.global(ty, &ConstExpr::i64_const(rng.next_u64() as i64));
     }
     globals
 }
@@ -139,37 +141,6 @@ fn exports(helpers: u32) -> ExportSection {
     exports.export("main", ExportKind::Func, helpers + 1);
     exports.export("memory", ExportKind::Memory, 0);
     exports
-}
-
-// ---------------------------------------------------------------------------------------
-// Pseudo-random numbers.
-
-/// SplitMix64: small, fast, and the same on every platform.
-#[derive(Debug)]
-struct Rng(u64);
-
-impl Rng {
-    /// Next 64 random bits.
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    /// Uniform-ish value in `0..n` (`n > 0`; returns 0 for `n == 0`).
-    fn below(&mut self, n: u32) -> u32 {
-        if n == 0 {
-            return 0;
-        }
-        (self.next() % u64::from(n)) as u32
-    }
-
-    /// True with probability `percent / 100`.
-    fn chance(&mut self, percent: u32) -> bool {
-        self.below(100) < percent
-    }
 }
 
 // ---------------------------------------------------------------------------------------
@@ -454,7 +425,7 @@ impl<'r> FnGen<'r> {
         let leaf = depth >= MAX_EXPR_DEPTH;
         match self.rng.below(if leaf { 3 } else { 10 }) {
             0 => {
-                let value = self.rng.next() as i64 >> self.rng.below(64);
+                let value = self.rng.next_u64() as i64 >> self.rng.below(64);
                 self.emit(Instruction::I64Const(value));
             }
             1 => {
@@ -522,7 +493,7 @@ impl<'r> FnGen<'r> {
         match self.rng.below(3) {
             0 => self.emit(Instruction::I64Eqz),
             1 => {
-                let bound = self.rng.next() as i64;
+                let bound = self.rng.next_u64() as i64;
                 self.emit(Instruction::I64Const(bound));
                 self.emit(Instruction::I64LtU);
             }

@@ -6,6 +6,7 @@
 use ewasm_host::mock::MockHost;
 use ewasm_host::{EeiOptions, Message, Revision, StatusCode};
 use ssvm::contract::{CompileOptions, Contract};
+use ssvm_tests::rng::Rng;
 use u256::U256;
 
 const GAS: i64 = 1_000_000;
@@ -358,34 +359,13 @@ fn metered_gas_follows_the_table() {
     }
 }
 
-/// SplitMix64: the deterministic generator of [`random_pointer_expressions`].
-struct SplitMix(u64);
-
-impl SplitMix {
-    fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9e37_79b9_7f4a_7c15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xbf58_476d_1ce4_e5b9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
-        z ^ (z >> 31)
-    }
-
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
-}
-
 /// Locals the generated argument expressions read and write.
 const POINTER_LOCALS: usize = 4;
 
 /// One argument expression that evaluates to `p`, chosen at random, given the current
 /// values of the locals (updated for the writes the expression makes).
-fn random_pointer_expression(
-    rng: &mut SplitMix,
-    locals: &mut [u32; POINTER_LOCALS],
-    p: u32,
-) -> String {
-    let k = rng.below(POINTER_LOCALS as u64) as usize;
+fn random_pointer_expression(rng: &mut Rng, locals: &mut [u32; POINTER_LOCALS], p: u32) -> String {
+    let k = rng.below(POINTER_LOCALS as u32) as usize;
     match rng.below(6) {
         0 => format!("(i32.const {p})"),
         1 => match locals.iter().position(|&v| v == p) {
@@ -405,7 +385,7 @@ fn random_pointer_expression(
         }
         4 => {
             // Overwrite a local (maybe one an earlier argument was read from), then push p.
-            let junk = rng.below(1 << 16) as u32;
+            let junk = rng.below(1 << 16);
             locals[k] = junk;
             format!("(block (result i32) (local.set $l{k} (i32.const {junk})) (i32.const {p}))")
         }
@@ -426,7 +406,7 @@ fn random_pointer_expressions() {
     );
     let input = input_of(&[a, b, m]);
     for seed in 0..400 {
-        let mut rng = SplitMix(seed);
+        let mut rng = Rng::new(seed);
         // sub256 is not commutative and addmod256 takes four pointers.
         let (name, params, ptrs, want) = if seed % 2 == 0 {
             ("sub256", 3, vec![0, 32, 256], a.wrapping_sub(b))
