@@ -460,21 +460,31 @@ impl Translator<'_, '_> {
         self.uses_floats |= instr.is_float();
         let mut instr = instr;
         while self.code.len() != self.barrier {
-            let Some(last) = self.code.last_mut() else {
+            let Some(fused) = self.code.last().and_then(|prev| fuse(*prev, instr)) else {
                 break;
             };
-            if let Some(fused) = fuse(*last, instr) {
-                self.code.pop();
-                instr = fused;
-            } else if let Some((first, fused)) = refuse(*last, instr) {
-                *last = first;
-                instr = fused;
-                break;
-            } else {
-                break;
-            }
+            self.code.pop();
+            instr = fused;
+        }
+        if let Instr::I32AddImm(_) = instr {
+            self.refuse_last(&mut instr);
         }
         self.code.push(instr);
+    }
+
+    /// Splits a fused pair before `instr` when `instr` fuses better with its second half
+    /// ([`refuse`]). Cold: only an add-immediate that did not fuse gets here.
+    #[cold]
+    fn refuse_last(&mut self, instr: &mut Instr) {
+        if self.code.len() == self.barrier {
+            return;
+        }
+        if let Some(last) = self.code.last_mut() {
+            if let Some((first, fused)) = refuse(*last, *instr) {
+                *last = first;
+                *instr = fused;
+            }
+        }
     }
 
     /// A call of a bignum operation: trailing pointer arguments pushed by constants and
