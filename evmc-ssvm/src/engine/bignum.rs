@@ -149,90 +149,76 @@ impl BigOp {
     }
 }
 
-/// A pointer argument the translator folded into a [`BigCall`]: the push that computed it
-/// came right before the call, so it is read when the call executes instead.
+/// A pointer argument of a [`BigCall`], read when the call executes.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Operand {
-    /// `i32.const c`.
+    /// A constant pointer (`i32.const c`).
     Const(u32),
-    /// `local.get n`, plus `offset` (wrapping) when an `i32.const offset; i32.add` followed.
-    Local {
-        /// Frame-relative local slot.
-        index: u32,
-        /// Added to the local's value, wrapping.
+    /// The i32 in frame slot `slot` (a local or a temporary) plus `offset`, wrapping: the
+    /// translator folds a trailing `slot + c` into the call site.
+    Slot {
+        /// Frame slot.
+        slot: u32,
+        /// Added to the slot's value, wrapping.
         offset: u32,
     },
 }
 
 /// One compiled call of a bignum operation (what `Instr::Bignum` indexes): the operation
-/// and the pointer arguments the translator saw pushed by constants or locals right before
-/// the call. The other (leading) arguments are popped from the value stack at run time.
+/// and its pointer arguments as frame slots or constants.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BigCall {
     /// The bound operation and its gas.
     pub intr: Intrinsic,
-    /// How many leading arguments come from the value stack.
-    pub from_stack: u8,
-    /// Bit `i` set: folded argument `i` reads local `locals[i]` (plus `offsets[i]`).
-    local_mask: u8,
-    /// Per folded argument: the constant, or the offset added to the local.
+    /// Bit `i` set: argument `i` reads slot `slots[i]` (plus `offsets[i]`).
+    slot_mask: u8,
+    /// Per argument: the constant, or the offset added to the slot.
     offsets: [u32; 4],
-    /// Per folded argument with its `local_mask` bit set: the frame-relative local slot.
-    locals: [u32; 4],
+    /// Per argument with its `slot_mask` bit set: the frame slot.
+    slots: [u32; 4],
 }
 
 impl BigCall {
-    /// A call of `intr` with every argument on the value stack.
-    pub fn new(intr: Intrinsic) -> BigCall {
-        BigCall {
+    /// A call of `intr` with its arguments in order (at most four; missing ones are 0).
+    pub fn new(intr: Intrinsic, args: &[Operand]) -> BigCall {
+        let mut call = BigCall {
             intr,
-            from_stack: intr.op.param_count() as u8,
-            local_mask: 0,
+            slot_mask: 0,
             offsets: [0; 4],
-            locals: [0; 4],
-        }
-    }
-
-    /// Folds `operand` as the last argument still on the stack (`from_stack - 1`).
-    pub fn fold_last(&mut self, operand: Operand) {
-        let Some(i) = self.from_stack.checked_sub(1) else {
-            return;
+            slots: [0; 4],
         };
-        self.from_stack = i;
-        let i = usize::from(i);
-        match operand {
-            Operand::Const(c) => self.offsets[i] = c,
-            Operand::Local { index, offset } => {
-                self.local_mask |= 1 << i;
-                self.locals[i] = index;
-                self.offsets[i] = offset;
+        for (i, arg) in args.iter().take(4).enumerate() {
+            match *arg {
+                Operand::Const(c) => call.offsets[i] = c,
+                Operand::Slot { slot, offset } => {
+                    call.slot_mask |= 1 << i;
+                    call.slots[i] = slot;
+                    call.offsets[i] = offset;
+                }
             }
         }
+        call
     }
 
-    /// Folded argument `i` (`from_stack <= i < param_count`).
+    /// Argument `i` (`i < param_count`).
     pub fn operand(&self, i: usize) -> Operand {
-        match self.local_mask & (1 << i) {
+        match self.slot_mask & (1 << i) {
             0 => Operand::Const(self.offsets[i]),
-            _ => Operand::Local {
-                index: self.locals[i],
+            _ => Operand::Slot {
+                slot: self.slots[i],
                 offset: self.offsets[i],
             },
         }
     }
 
-    /// The pointer arguments: `stack_args` are the `from_stack` popped values, `local(n)`
-    /// reads frame-relative local `n`.
+    /// The pointer arguments; `slot(s)` reads frame slot `s`.
     #[inline]
-    pub fn pointers(&self, stack_args: &[u64], local: impl Fn(u32) -> u64) -> [u32; 4] {
+    pub fn pointers(&self, slot: impl Fn(u32) -> u64) -> [u32; 4] {
         let mut ptrs = self.offsets;
-        for (ptr, arg) in ptrs.iter_mut().zip(stack_args) {
-            *ptr = *arg as u32;
-        }
-        if self.local_mask != 0 {
+        if self.slot_mask != 0 {
             for (i, ptr) in ptrs.iter_mut().enumerate() {
-                if self.local_mask & (1 << i) != 0 {
-                    *ptr = (local(self.locals[i]) as u32).wrapping_add(*ptr);
+                if self.slot_mask & (1 << i) != 0 {
+                    *ptr = (slot(self.slots[i]) as u32).wrapping_add(*ptr);
                 }
             }
         }
@@ -437,10 +423,10 @@ mod tests {
         }
     }
 
-    /// Trailing arguments pushed by constants and locals are folded into the call site, the
-    /// others stay on the value stack; a label stops the folding.
+    /// Pointer arguments are slots or constants; a trailing `slot + c` is folded into the
+    /// call site, a value computed otherwise or behind a label is read from its slot.
     #[test]
-    fn constant_pointers_fold_into_the_call_site() {
+    fn pointer_arguments_fold_into_the_call_site() {
         use crate::engine::{Config, Module};
         let wasm = wat::parse_str(
             r#"(module
@@ -449,17 +435,16 @@ mod tests {
               (func (param $p i32) (param $q i32)
                 (call $mul (i32.const 0) (i32.const 32) (i32.const 64))
                 (call $mul (local.get $p) (i32.const 96) (i32.const 128))
-                ;; the first argument is computed: it stays on the stack
+                ;; the first argument is computed: it is read from its temporary
                 (call $mul (i32.mul (local.get $p) (local.get $q))
                   (i32.add (local.get $p) (i32.const 32)) (local.get $q))
-                ;; local.get pairs, and x - 5 as x + (-5)
+                ;; x - (-5) is x + 5
                 (call $mul (local.get $q) (local.get $p)
                   (i32.sub (local.get $q) (i32.const -5)))
-                ;; local.get pairs that fused before the i32.add of the second arrived
                 (call $mul (local.get $p) (i32.add (local.get $q) (i32.const 32))
                   (local.get $p))
                 (call $mul (i32.const 0) (i32.const 32)
-                  (block (result i32) (i32.const 160)))))"#,
+                  (block (result i32) (i32.add (local.get $p) (i32.const 160))))))"#,
         )
         .expect("valid wat");
         let resolve = |_: &str, name: &str| {
@@ -471,26 +456,24 @@ mod tests {
         };
         let module =
             Module::compile_with_intrinsics(&wasm, &Config::default(), &resolve).expect("compiles");
-        let sites: Vec<(u8, Vec<Operand>)> = module
+        let sites: Vec<Vec<Operand>> = module
             .inner
             .bigcalls
             .iter()
-            .map(|c| {
-                let from = usize::from(c.from_stack);
-                (c.from_stack, (from..3).map(|i| c.operand(i)).collect())
-            })
+            .map(|c| (0..3).map(|i| c.operand(i)).collect())
             .collect();
         let c = Operand::Const;
-        let local = |index, offset| Operand::Local { index, offset };
+        let slot = |slot, offset| Operand::Slot { slot, offset };
+        // Slots: $p = 0, $q = 1, temporaries from 2.
         assert_eq!(
             sites,
             [
-                (0, vec![c(0), c(32), c(64)]),
-                (0, vec![local(0, 0), c(96), c(128)]),
-                (1, vec![local(0, 32), local(1, 0)]),
-                (0, vec![local(1, 0), local(0, 0), local(1, 5)]),
-                (0, vec![local(0, 0), local(1, 32), local(0, 0)]),
-                (3, vec![]),
+                vec![c(0), c(32), c(64)],
+                vec![slot(0, 0), c(96), c(128)],
+                vec![slot(2, 0), slot(0, 32), slot(1, 0)],
+                vec![slot(1, 0), slot(0, 0), slot(1, 5)],
+                vec![slot(0, 0), slot(1, 32), slot(0, 0)],
+                vec![c(0), c(32), slot(4, 0)],
             ]
         );
     }

@@ -1,324 +1,667 @@
-//! The engine's compact instruction form: a `Copy` enum of at most 16 bytes with branch
-//! targets, stack drop/keep amounts, local slots and memory offsets resolved at translation.
+//! The engine's register-form instruction set: a `Copy` enum of 16 bytes whose operands are
+//! frame slots (parameters, locals and stack temporaries share one slot space per call
+//! frame), 32-bit immediates and constants, and whose results name a destination slot.
+//! Branch targets are relative instruction offsets resolved at translation.
+//!
+//! The numeric families (unary, binary, binary with an immediate, compare-and-branch) are
+//! generated from the tables at the bottom of this file, which are the single source of
+//! truth for the operator mapping ([`unary`], [`binary`], [`binary_imm`]) and the fusion
+//! rules ([`branch_form`], [`negate`], [`mirror`]).
 
 use wasmparser::Operator;
 
-/// Stack adjustment of a taken branch: remove `drop` slots below the top `keep` slots.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct DropKeep {
-    /// Slots removed below the kept values.
-    pub drop: u32,
-    /// Values carried to the label (0 or 1 in Wasm 1.0).
-    pub keep: u32,
-}
+/// Index of a slot in the current call frame: parameters first, then declared locals, then
+/// the temporaries of the operand stack (the value at stack height `h` lives in slot
+/// `locals + h`).
+pub type Slot = u32;
+
+/// A branch offset in instructions, relative to the branching instruction.
+pub type Offset = i32;
 
 macro_rules! define_isa {
-    ( $( $simple:ident ),* $(,)? ) => {
-        /// One compiled instruction. Numeric variants without immediates share the names
-        /// of the wasmparser operators they come from.
+    (
+        unary { $($un:ident),* $(,)? }
+        binary { $($bin:ident),* $(,)? }
+        arith_imm { $($aimm:ident => $abase:ident),* $(,)? }
+        compare { $(
+            $cmp:ident, $cmp_imm:ident, $br:ident, $br_imm:ident, not $neg:ident, mirror $mir:ident;
+        )* }
+    ) => {
+        /// One compiled instruction (see the module documentation for the operand model).
+        /// Every variant's semantics is one sentence; `fp[s]` is slot `s` of the current frame.
         #[derive(Debug, Clone, Copy, PartialEq)]
         #[repr(align(16))]
         pub enum Instr {
             /// Trap with `Trap::Unreachable`.
             Unreachable,
-            /// Jump to `target` after adjusting the stack.
+            /// Charge `amount` gas (metering on) or trap with `OutOfGas`; a metered block's
+            /// entry.
+            ChargeGas {
+                /// The block's cost.
+                amount: u32,
+            },
+            /// Jump by `offset`.
             Br {
-                /// Absolute instruction index in the module's code.
-                target: u32,
-                /// Stack adjustment.
-                dk: DropKeep,
+                /// Relative target.
+                offset: Offset,
             },
-            /// Pop an i32; if non-zero, behave like `Br`.
-            BrIf {
-                /// Absolute instruction index.
-                target: u32,
-                /// Stack adjustment.
-                dk: DropKeep,
+            /// `fp[dst] = fp[src]`, then jump by `offset` (a branch carrying one value).
+            BrCopy {
+                /// The label's value slot.
+                dst: Slot,
+                /// The carried value.
+                src: Slot,
+                /// Relative target.
+                offset: Offset,
             },
-            /// Pop an i32; if zero, jump to `target` (the false arm of `if`).
-            BrIfEqz(u32),
-            /// Pop an index `i`; continue at the `Br` at `pc + 1 + min(i, len)`.
+            /// Jump by `offset` if the i32 `fp[cond]` is not zero.
+            BrIfNez {
+                /// Condition.
+                cond: Slot,
+                /// Relative target.
+                offset: Offset,
+            },
+            /// Jump by `offset` if the i32 `fp[cond]` is zero.
+            BrIfEqz {
+                /// Condition.
+                cond: Slot,
+                /// Relative target.
+                offset: Offset,
+            },
+            /// Jump by `offset` if the i64 `fp[cond]` is not zero.
+            BrIfI64Nez {
+                /// Condition.
+                cond: Slot,
+                /// Relative target.
+                offset: Offset,
+            },
+            /// Jump by `offset` if the i64 `fp[cond]` is zero.
+            BrIfI64Eqz {
+                /// Condition.
+                cond: Slot,
+                /// Relative target.
+                offset: Offset,
+            },
+            /// Continue at the table entry `min(fp[index], len)` of the `len + 1` branch
+            /// instructions that follow.
             BrTable {
-                /// Number of non-default targets (the `len + 1` `Br`s follow).
+                /// The i32 index.
+                index: Slot,
+                /// Number of non-default entries.
                 len: u32,
             },
-            /// Return from the function, keeping the top `keep` values.
-            Return {
-                /// Number of results.
-                keep: u32,
+            /// Return from the function without results.
+            Return,
+            /// Return the one result `fp[src]` (written to `fp[0]`).
+            Return1 {
+                /// The result.
+                src: Slot,
             },
-            /// Call function `index` of the current instance's function index space.
-            Call(u32),
-            /// Call through table 0 with the expected module type index.
-            CallIndirect(u32),
-            /// Drop the top value.
-            Drop,
-            /// Wasm `select`.
-            Select,
-            /// Push local slot `n` (frame-relative).
-            LocalGet(u32),
-            /// Pop into local slot `n`.
-            LocalSet(u32),
-            /// Copy the top into local slot `n`.
-            LocalTee(u32),
-            /// Push global `n` of the current instance.
-            GlobalGet(u32),
-            /// Pop into global `n` of the current instance.
-            GlobalSet(u32),
-            /// Loads; the immediate is the static offset.
-            I32Load(u32),
-            /// i64 load.
-            I64Load(u32),
-            /// f32 load (bit-exact).
-            F32Load(u32),
-            /// f64 load (bit-exact).
-            F64Load(u32),
-            /// Sign-extending 8-bit load into i32.
-            I32Load8S(u32),
-            /// Zero-extending 8-bit load into i32.
-            I32Load8U(u32),
-            /// Sign-extending 16-bit load into i32.
-            I32Load16S(u32),
-            /// Zero-extending 16-bit load into i32.
-            I32Load16U(u32),
-            /// Sign-extending 8-bit load into i64.
-            I64Load8S(u32),
-            /// Zero-extending 8-bit load into i64.
-            I64Load8U(u32),
-            /// Sign-extending 16-bit load into i64.
-            I64Load16S(u32),
-            /// Zero-extending 16-bit load into i64.
-            I64Load16U(u32),
-            /// Sign-extending 32-bit load into i64.
-            I64Load32S(u32),
-            /// Zero-extending 32-bit load into i64.
-            I64Load32U(u32),
-            /// 32-bit store.
-            I32Store(u32),
-            /// 64-bit store.
-            I64Store(u32),
-            /// f32 store (bit-exact).
-            F32Store(u32),
-            /// f64 store (bit-exact).
-            F64Store(u32),
-            /// Low 8 bits of an i32.
-            I32Store8(u32),
-            /// Low 16 bits of an i32.
-            I32Store16(u32),
-            /// Low 8 bits of an i64.
-            I64Store8(u32),
-            /// Low 16 bits of an i64.
-            I64Store16(u32),
-            /// Low 32 bits of an i64.
-            I64Store32(u32),
-            /// Push the memory size in pages.
-            MemorySize,
-            /// Grow memory; push the old size or -1.
-            MemoryGrow,
-            /// Push an i32 constant.
-            I32Const(i32),
-            /// Push an i64 constant.
-            I64Const(i64),
-            /// Push f32 bits.
-            F32Const(u32),
-            /// Push f64 bits.
-            F64Const(u64),
-            /// Charge `n` gas (metering on) or trap with `OutOfGas`.
-            ChargeGas(u32),
-            /// A call to an import bound to a native 256-bit operation: call site `n` of the
-            /// module (`bignum::BigCall`); pops the pointer arguments not folded into the call
-            /// site, may push an i32.
-            Bignum(u32),
-            /// Fused: pop an i32; if non-zero jump to the target (no stack adjustment).
-            BrIfNez(u32),
-            /// Fused `i32.eq` + `br_if` without stack adjustment.
-            BrIfI32Eq(u32),
-            /// Fused `i32.ne` + `br_if`.
-            BrIfI32Ne(u32),
-            /// Fused `i32.lt_s` + `br_if`.
-            BrIfI32LtS(u32),
-            /// Fused `i32.lt_u` + `br_if`.
-            BrIfI32LtU(u32),
-            /// Fused `i32.gt_s` + `br_if`.
-            BrIfI32GtS(u32),
-            /// Fused `i32.gt_u` + `br_if`.
-            BrIfI32GtU(u32),
-            /// Fused `i32.le_s` + `br_if`.
-            BrIfI32LeS(u32),
-            /// Fused `i32.le_u` + `br_if`.
-            BrIfI32LeU(u32),
-            /// Fused `i32.ge_s` + `br_if`.
-            BrIfI32GeS(u32),
-            /// Fused `i32.ge_u` + `br_if`.
-            BrIfI32GeU(u32),
-            /// Fused `i32.eqz` + `br_if` (jump if the operand is zero).
-            BrIfI32Eqz(u32),
-            /// Fused `local.get a` + `local.get b`.
-            LocalGet2(u32, u32),
-            /// Fused `i32.const c` + `i32.add`.
-            I32AddImm(i32),
-            /// Fused `local.get n` + `i32.const c` + `i32.add`: push `local[n] + c`.
-            LocalGetI32AddImm(u32, i32),
-            /// Call defined function `n` (module-local index, past the imports) of the current instance.
-            CallInternal(u32),
+            /// Return the `len` results `fp[src..src + len]` (moved to `fp[0..len]`).
+            ReturnSpan {
+                /// First result.
+                src: Slot,
+                /// Number of results.
+                len: u32,
+            },
+            /// Call defined function `func` of the current instance; its frame starts at
+            /// slot `base`, where the arguments are and the results will be.
+            CallInternal {
+                /// Module-local index of the defined function (past the imports).
+                func: u32,
+                /// First argument slot.
+                base: Slot,
+            },
+            /// Call function `func` of the current instance's function index space (an
+            /// import: a host function or another instance's function), frame at `base`.
+            CallImport {
+                /// Function index.
+                func: u32,
+                /// First argument slot.
+                base: Slot,
+            },
+            /// Call through table `Args.b` at index `fp[Args.a]`, expecting module type
+            /// `ty`, frame at `base`; followed by one [`Instr::Args`].
+            CallIndirect {
+                /// Expected module type index.
+                ty: u32,
+                /// First argument slot.
+                base: Slot,
+            },
+            /// Operand words of the preceding instruction; never executed.
+            Args {
+                /// First operand.
+                a: u32,
+                /// Second operand.
+                b: u32,
+                /// Third operand.
+                c: u32,
+            },
+            /// `fp[dst] = fp[src]`.
+            Copy {
+                /// Destination.
+                dst: Slot,
+                /// Source.
+                src: Slot,
+            },
+            /// `fp[dst..dst + len] = fp[src..src + len]` (memmove).
+            CopySpan {
+                /// First destination slot.
+                dst: Slot,
+                /// First source slot.
+                src: Slot,
+                /// Number of slots.
+                len: u32,
+            },
+            /// `fp[dst] = value` (raw bits: i32 and f32 zero-extended).
+            Const {
+                /// Destination.
+                dst: Slot,
+                /// Raw value.
+                value: u64,
+            },
+            /// `fp[dst] = if fp[cond] as i32 != 0 { fp[lhs] } else { fp[Args.a] }`; followed
+            /// by one [`Instr::Args`].
+            Select {
+                /// Destination.
+                dst: Slot,
+                /// i32 condition.
+                cond: Slot,
+                /// Value if the condition is not zero.
+                lhs: Slot,
+            },
+            /// `fp[dst] = global[index]` of the current instance.
+            GlobalGet {
+                /// Destination.
+                dst: Slot,
+                /// Global index.
+                index: u32,
+            },
+            /// `global[index] = fp[src]`.
+            GlobalSet {
+                /// Global index.
+                index: u32,
+                /// Source.
+                src: Slot,
+            },
+            /// `fp[dst] = u32 at fp[addr] + offset` (also `f32.load`, `i64.load32_u`).
+            I32Load {
+                /// Destination.
+                dst: Slot,
+                /// i32 address.
+                addr: Slot,
+                /// Static offset.
+                offset: u32,
+            },
+            /// `fp[dst] = u64 at fp[addr] + offset` (also `f64.load`).
+            I64Load {
+                /// Destination.
+                dst: Slot,
+                /// i32 address.
+                addr: Slot,
+                /// Static offset.
+                offset: u32,
+            },
+            /// Sign-extending 8-bit load into an i32.
+            I32Load8S {
+                /// Destination.
+                dst: Slot,
+                /// i32 address.
+                addr: Slot,
+                /// Static offset.
+                offset: u32,
+            },
+            /// Zero-extending 8-bit load (also `i64.load8_u`).
+            I32Load8U {
+                /// Destination.
+                dst: Slot,
+                /// i32 address.
+                addr: Slot,
+                /// Static offset.
+                offset: u32,
+            },
+            /// Sign-extending 16-bit load into an i32.
+            I32Load16S {
+                /// Destination.
+                dst: Slot,
+                /// i32 address.
+                addr: Slot,
+                /// Static offset.
+                offset: u32,
+            },
+            /// Zero-extending 16-bit load (also `i64.load16_u`).
+            I32Load16U {
+                /// Destination.
+                dst: Slot,
+                /// i32 address.
+                addr: Slot,
+                /// Static offset.
+                offset: u32,
+            },
+            /// Sign-extending 8-bit load into an i64.
+            I64Load8S {
+                /// Destination.
+                dst: Slot,
+                /// i32 address.
+                addr: Slot,
+                /// Static offset.
+                offset: u32,
+            },
+            /// Sign-extending 16-bit load into an i64.
+            I64Load16S {
+                /// Destination.
+                dst: Slot,
+                /// i32 address.
+                addr: Slot,
+                /// Static offset.
+                offset: u32,
+            },
+            /// Sign-extending 32-bit load into an i64.
+            I64Load32S {
+                /// Destination.
+                dst: Slot,
+                /// i32 address.
+                addr: Slot,
+                /// Static offset.
+                offset: u32,
+            },
+            /// Store the low 32 bits of `fp[value]` (also `f32.store`, `i64.store32`).
+            I32Store {
+                /// i32 address.
+                addr: Slot,
+                /// Stored value.
+                value: Slot,
+                /// Static offset.
+                offset: u32,
+            },
+            /// Store the 64 bits of `fp[value]` (also `f64.store`).
+            I64Store {
+                /// i32 address.
+                addr: Slot,
+                /// Stored value.
+                value: Slot,
+                /// Static offset.
+                offset: u32,
+            },
+            /// Store the low 8 bits (also `i64.store8`).
+            I32Store8 {
+                /// i32 address.
+                addr: Slot,
+                /// Stored value.
+                value: Slot,
+                /// Static offset.
+                offset: u32,
+            },
+            /// Store the low 16 bits (also `i64.store16`).
+            I32Store16 {
+                /// i32 address.
+                addr: Slot,
+                /// Stored value.
+                value: Slot,
+                /// Static offset.
+                offset: u32,
+            },
+            /// `fp[dst] = memory size in pages`.
+            MemorySize {
+                /// Destination.
+                dst: Slot,
+            },
+            /// Grow memory by `fp[delta]` pages; `fp[dst]` = old size or -1.
+            MemoryGrow {
+                /// Destination.
+                dst: Slot,
+                /// i32 page count.
+                delta: Slot,
+            },
+            /// Bignum call site `site` of the module (`bignum::BigCall`, pointer operands
+            /// folded in); comparisons write their i32 result to `fp[dst]`.
+            Bignum {
+                /// Index into the module's call sites.
+                site: u32,
+                /// Result slot (comparisons only).
+                dst: Slot,
+            },
             $(
-                #[doc = concat!("Numeric operator `", stringify!($simple), "`.")]
-                $simple,
+                #[doc = concat!("`fp[dst] = ", stringify!($un), "(fp[src])`.")]
+                $un {
+                    /// Destination.
+                    dst: Slot,
+                    /// Operand.
+                    src: Slot,
+                },
+            )*
+            $(
+                #[doc = concat!("`fp[dst] = ", stringify!($bin), "(fp[lhs], fp[rhs])`.")]
+                $bin {
+                    /// Destination.
+                    dst: Slot,
+                    /// Left operand.
+                    lhs: Slot,
+                    /// Right operand.
+                    rhs: Slot,
+                },
+            )*
+            $(
+                #[doc = concat!("`fp[dst] = ", stringify!($cmp), "(fp[lhs], fp[rhs])`.")]
+                $cmp {
+                    /// Destination.
+                    dst: Slot,
+                    /// Left operand.
+                    lhs: Slot,
+                    /// Right operand.
+                    rhs: Slot,
+                },
+            )*
+            $(
+                #[doc = concat!("`fp[dst] = ", stringify!($abase), "(fp[lhs], imm)` (i64: imm sign-extended).")]
+                $aimm {
+                    /// Destination.
+                    dst: Slot,
+                    /// Left operand.
+                    lhs: Slot,
+                    /// Right operand.
+                    imm: i32,
+                },
+            )*
+            $(
+                #[doc = concat!("`fp[dst] = ", stringify!($cmp), "(fp[lhs], imm)` (i64: imm sign-extended).")]
+                $cmp_imm {
+                    /// Destination.
+                    dst: Slot,
+                    /// Left operand.
+                    lhs: Slot,
+                    /// Right operand.
+                    imm: i32,
+                },
+            )*
+            $(
+                #[doc = concat!("Jump by `offset` if `", stringify!($cmp), "(fp[lhs], fp[rhs])`.")]
+                $br {
+                    /// Left operand.
+                    lhs: Slot,
+                    /// Right operand.
+                    rhs: Slot,
+                    /// Relative target.
+                    offset: Offset,
+                },
+            )*
+            $(
+                #[doc = concat!("Jump by `offset` if `", stringify!($cmp), "(fp[lhs], imm)`.")]
+                $br_imm {
+                    /// Left operand.
+                    lhs: Slot,
+                    /// Right operand (i64: sign-extended).
+                    imm: i32,
+                    /// Relative target.
+                    offset: Offset,
+                },
             )*
         }
 
-        /// Every immediate-free numeric operator, by wasmparser name (the single source of
-        /// truth for `simple_instr` and the completeness test).
-        pub const SIMPLE_OP_NAMES: &[&str] = &[$(stringify!($simple)),*];
-
-        /// Maps an immediate-free numeric operator to its instruction.
-        pub(crate) fn simple_instr(op: &Operator<'_>) -> Option<Instr> {
+        /// The unary instruction of operator `op`, if it is one.
+        pub(crate) fn unary(op: &Operator<'_>, dst: Slot, src: Slot) -> Option<Instr> {
             match op {
-                $( Operator::$simple => Some(Instr::$simple), )*
+                $( Operator::$un => Some(Instr::$un { dst, src }), )*
                 _ => None,
             }
         }
+
+        /// The binary instruction of operator `op`, if it is one.
+        pub(crate) fn binary(op: &Operator<'_>, dst: Slot, lhs: Slot, rhs: Slot) -> Option<Instr> {
+            match op {
+                $( Operator::$bin => Some(Instr::$bin { dst, lhs, rhs }), )*
+                $( Operator::$cmp => Some(Instr::$cmp { dst, lhs, rhs }), )*
+                _ => None,
+            }
+        }
+
+        /// The form of binary operator `op` with an immediate right operand, if it has one.
+        pub(crate) fn binary_imm(op: &Operator<'_>, dst: Slot, lhs: Slot, imm: i32) -> Option<Instr> {
+            match op {
+                $( Operator::$abase => Some(Instr::$aimm { dst, lhs, imm }), )*
+                $( Operator::$cmp => Some(Instr::$cmp_imm { dst, lhs, imm }), )*
+                _ => None,
+            }
+        }
+
+        /// Fusion: the compare-and-branch form of an integer compare instruction `cmp`
+        /// (its destination dropped), jumping by `offset` when the compare is true.
+        pub(crate) fn branch_form(cmp: Instr, offset: Offset) -> Option<Instr> {
+            match cmp {
+                $( Instr::$cmp { lhs, rhs, .. } => Some(Instr::$br { lhs, rhs, offset }), )*
+                $( Instr::$cmp_imm { lhs, imm, .. } => Some(Instr::$br_imm { lhs, imm, offset }), )*
+                Instr::I32Eqz { src, .. } => Some(Instr::BrIfEqz { cond: src, offset }),
+                Instr::I64Eqz { src, .. } => Some(Instr::BrIfI64Eqz { cond: src, offset }),
+                _ => None,
+            }
+        }
+
+        /// The integer compare with the opposite result (exact for integers; floats have
+        /// none because of NaN), for branching to the false arm of an `if`.
+        pub(crate) fn negate(cmp: Instr) -> Option<Instr> {
+            match cmp {
+                $( Instr::$cmp { dst, lhs, rhs } => Some(Instr::$neg { dst, lhs, rhs }), )*
+                $( Instr::$cmp_imm { dst, lhs, imm } => Some(negate_imm_form(Instr::$neg { dst, lhs, rhs: 0 }, imm)), )*
+                Instr::I32Eqz { dst, src } => Some(Instr::I32NeImm { dst, lhs: src, imm: 0 }),
+                Instr::I64Eqz { dst, src } => Some(Instr::I64NeImm { dst, lhs: src, imm: 0 }),
+                _ => None,
+            }
+        }
+
+        /// The compare operator whose result is the same with the operands swapped
+        /// (`a < b` is `b > a`), for a constant left operand.
+        pub(crate) fn mirror<'a>(op: &Operator<'a>) -> Option<Operator<'a>> {
+            match op {
+                $( Operator::$cmp => Some(Operator::$mir), )*
+                _ => None,
+            }
+        }
+
+        fn negate_imm_form(slot_form: Instr, imm: i32) -> Instr {
+            match slot_form {
+                $( Instr::$cmp { dst, lhs, .. } => Instr::$cmp_imm { dst, lhs, imm }, )*
+                other => other,
+            }
+        }
+
+        impl Instr {
+            /// The destination slot of an instruction that writes exactly one slot it names
+            /// (so the translator may retarget it, e.g. to the local of a `local.set`).
+            pub(crate) fn dst_mut(&mut self) -> Option<&mut Slot> {
+                match self {
+                    $( Instr::$un { dst, .. } )|*
+                    | $( Instr::$bin { dst, .. } )|*
+                    | $( Instr::$cmp { dst, .. } )|*
+                    | $( Instr::$aimm { dst, .. } )|*
+                    | $( Instr::$cmp_imm { dst, .. } )|*
+                    | Instr::Copy { dst, .. }
+                    | Instr::Const { dst, .. }
+                    | Instr::Select { dst, .. }
+                    | Instr::GlobalGet { dst, .. }
+                    | Instr::I32Load { dst, .. }
+                    | Instr::I64Load { dst, .. }
+                    | Instr::I32Load8S { dst, .. }
+                    | Instr::I32Load8U { dst, .. }
+                    | Instr::I32Load16S { dst, .. }
+                    | Instr::I32Load16U { dst, .. }
+                    | Instr::I64Load8S { dst, .. }
+                    | Instr::I64Load16S { dst, .. }
+                    | Instr::I64Load32S { dst, .. }
+                    | Instr::MemorySize { dst }
+                    | Instr::MemoryGrow { dst, .. }
+                    | Instr::Bignum { dst, .. } => Some(dst),
+                    _ => None,
+                }
+            }
+
+            /// The relative target of a branch instruction (for patching forward branches).
+            pub(crate) fn offset_mut(&mut self) -> Option<&mut Offset> {
+                match self {
+                    $( Instr::$br { offset, .. } )|*
+                    | $( Instr::$br_imm { offset, .. } )|*
+                    | Instr::Br { offset }
+                    | Instr::BrCopy { offset, .. }
+                    | Instr::BrIfNez { offset, .. }
+                    | Instr::BrIfEqz { offset, .. }
+                    | Instr::BrIfI64Nez { offset, .. }
+                    | Instr::BrIfI64Eqz { offset, .. } => Some(offset),
+                    _ => None,
+                }
+            }
+        }
+
+        /// Every generated numeric variant by name: (unary, binary incl. compares, immediate
+        /// forms, compare-and-branch forms), for the completeness tests.
+        #[cfg(test)]
+        pub(crate) const NUMERIC_NAMES: [&[&str]; 4] = [
+            &[$(stringify!($un)),*],
+            &[$(stringify!($bin),)* $(stringify!($cmp)),*],
+            &[$(stringify!($aimm),)* $(stringify!($cmp_imm)),*],
+            &[$(stringify!($br),)* $(stringify!($br_imm)),*],
+        ];
     };
 }
 
 define_isa! {
-    I32Eqz, I32Eq, I32Ne, I32LtS, I32LtU, I32GtS, I32GtU, I32LeS, I32LeU, I32GeS, I32GeU,
-    I64Eqz, I64Eq, I64Ne, I64LtS, I64LtU, I64GtS, I64GtU, I64LeS, I64LeU, I64GeS, I64GeU,
-    F32Eq, F32Ne, F32Lt, F32Gt, F32Le, F32Ge,
-    F64Eq, F64Ne, F64Lt, F64Gt, F64Le, F64Ge,
-    I32Clz, I32Ctz, I32Popcnt, I32Add, I32Sub, I32Mul, I32DivS, I32DivU, I32RemS, I32RemU,
-    I32And, I32Or, I32Xor, I32Shl, I32ShrS, I32ShrU, I32Rotl, I32Rotr,
-    I64Clz, I64Ctz, I64Popcnt, I64Add, I64Sub, I64Mul, I64DivS, I64DivU, I64RemS, I64RemU,
-    I64And, I64Or, I64Xor, I64Shl, I64ShrS, I64ShrU, I64Rotl, I64Rotr,
-    F32Abs, F32Neg, F32Ceil, F32Floor, F32Trunc, F32Nearest, F32Sqrt,
-    F32Add, F32Sub, F32Mul, F32Div, F32Min, F32Max, F32Copysign,
-    F64Abs, F64Neg, F64Ceil, F64Floor, F64Trunc, F64Nearest, F64Sqrt,
-    F64Add, F64Sub, F64Mul, F64Div, F64Min, F64Max, F64Copysign,
-    I32WrapI64, I32TruncF32S, I32TruncF32U, I32TruncF64S, I32TruncF64U,
-    I64ExtendI32S, I64ExtendI32U, I64TruncF32S, I64TruncF32U, I64TruncF64S, I64TruncF64U,
-    F32ConvertI32S, F32ConvertI32U, F32ConvertI64S, F32ConvertI64U, F32DemoteF64,
-    F64ConvertI32S, F64ConvertI32U, F64ConvertI64S, F64ConvertI64U, F64PromoteF32,
-    I32Extend8S, I32Extend16S, I64Extend8S, I64Extend16S, I64Extend32S,
-}
-
-impl Instr {
-    /// True if this instruction operates on f32/f64 values (for `uses_floats`).
-    pub fn is_float(&self) -> bool {
-        use Instr::*;
-        matches!(
-            self,
-            F32Load(_)
-                | F64Load(_)
-                | F32Store(_)
-                | F64Store(_)
-                | F32Const(_)
-                | F64Const(_)
-                | F32Eq
-                | F32Ne
-                | F32Lt
-                | F32Gt
-                | F32Le
-                | F32Ge
-                | F64Eq
-                | F64Ne
-                | F64Lt
-                | F64Gt
-                | F64Le
-                | F64Ge
-                | F32Abs
-                | F32Neg
-                | F32Ceil
-                | F32Floor
-                | F32Trunc
-                | F32Nearest
-                | F32Sqrt
-                | F32Add
-                | F32Sub
-                | F32Mul
-                | F32Div
-                | F32Min
-                | F32Max
-                | F32Copysign
-                | F64Abs
-                | F64Neg
-                | F64Ceil
-                | F64Floor
-                | F64Trunc
-                | F64Nearest
-                | F64Sqrt
-                | F64Add
-                | F64Sub
-                | F64Mul
-                | F64Div
-                | F64Min
-                | F64Max
-                | F64Copysign
-                | I32TruncF32S
-                | I32TruncF32U
-                | I32TruncF64S
-                | I32TruncF64U
-                | I64TruncF32S
-                | I64TruncF32U
-                | I64TruncF64S
-                | I64TruncF64U
-                | F32ConvertI32S
-                | F32ConvertI32U
-                | F32ConvertI64S
-                | F32ConvertI64U
-                | F32DemoteF64
-                | F64ConvertI32S
-                | F64ConvertI32U
-                | F64ConvertI64S
-                | F64ConvertI64U
-                | F64PromoteF32
-        )
+    unary {
+        I32Eqz, I64Eqz,
+        I32Clz, I32Ctz, I32Popcnt, I64Clz, I64Ctz, I64Popcnt,
+        F32Abs, F32Neg, F32Ceil, F32Floor, F32Trunc, F32Nearest, F32Sqrt,
+        F64Abs, F64Neg, F64Ceil, F64Floor, F64Trunc, F64Nearest, F64Sqrt,
+        I32WrapI64, I32TruncF32S, I32TruncF32U, I32TruncF64S, I32TruncF64U,
+        I64ExtendI32S, I64ExtendI32U, I64TruncF32S, I64TruncF32U, I64TruncF64S, I64TruncF64U,
+        F32ConvertI32S, F32ConvertI32U, F32ConvertI64S, F32ConvertI64U, F32DemoteF64,
+        F64ConvertI32S, F64ConvertI32U, F64ConvertI64S, F64ConvertI64U, F64PromoteF32,
+        I32Extend8S, I32Extend16S, I64Extend8S, I64Extend16S, I64Extend32S,
+    }
+    binary {
+        I32Add, I32Sub, I32Mul, I32DivS, I32DivU, I32RemS, I32RemU,
+        I32And, I32Or, I32Xor, I32Shl, I32ShrS, I32ShrU, I32Rotl, I32Rotr,
+        I64Add, I64Sub, I64Mul, I64DivS, I64DivU, I64RemS, I64RemU,
+        I64And, I64Or, I64Xor, I64Shl, I64ShrS, I64ShrU, I64Rotl, I64Rotr,
+        F32Eq, F32Ne, F32Lt, F32Gt, F32Le, F32Ge,
+        F64Eq, F64Ne, F64Lt, F64Gt, F64Le, F64Ge,
+        F32Add, F32Sub, F32Mul, F32Div, F32Min, F32Max, F32Copysign,
+        F64Add, F64Sub, F64Mul, F64Div, F64Min, F64Max, F64Copysign,
+    }
+    arith_imm {
+        I32AddImm => I32Add, I32MulImm => I32Mul,
+        I32AndImm => I32And, I32OrImm => I32Or, I32XorImm => I32Xor,
+        I32ShlImm => I32Shl, I32ShrSImm => I32ShrS, I32ShrUImm => I32ShrU,
+        I32RotlImm => I32Rotl, I32RotrImm => I32Rotr,
+        I64AddImm => I64Add, I64MulImm => I64Mul,
+        I64AndImm => I64And, I64OrImm => I64Or, I64XorImm => I64Xor,
+        I64ShlImm => I64Shl, I64ShrSImm => I64ShrS, I64ShrUImm => I64ShrU,
+        I64RotlImm => I64Rotl, I64RotrImm => I64Rotr,
+    }
+    compare {
+        I32Eq, I32EqImm, BrIfI32Eq, BrIfI32EqImm, not I32Ne, mirror I32Eq;
+        I32Ne, I32NeImm, BrIfI32Ne, BrIfI32NeImm, not I32Eq, mirror I32Ne;
+        I32LtS, I32LtSImm, BrIfI32LtS, BrIfI32LtSImm, not I32GeS, mirror I32GtS;
+        I32LtU, I32LtUImm, BrIfI32LtU, BrIfI32LtUImm, not I32GeU, mirror I32GtU;
+        I32GtS, I32GtSImm, BrIfI32GtS, BrIfI32GtSImm, not I32LeS, mirror I32LtS;
+        I32GtU, I32GtUImm, BrIfI32GtU, BrIfI32GtUImm, not I32LeU, mirror I32LtU;
+        I32LeS, I32LeSImm, BrIfI32LeS, BrIfI32LeSImm, not I32GtS, mirror I32GeS;
+        I32LeU, I32LeUImm, BrIfI32LeU, BrIfI32LeUImm, not I32GtU, mirror I32GeU;
+        I32GeS, I32GeSImm, BrIfI32GeS, BrIfI32GeSImm, not I32LtS, mirror I32LeS;
+        I32GeU, I32GeUImm, BrIfI32GeU, BrIfI32GeUImm, not I32LtU, mirror I32LeU;
+        I64Eq, I64EqImm, BrIfI64Eq, BrIfI64EqImm, not I64Ne, mirror I64Eq;
+        I64Ne, I64NeImm, BrIfI64Ne, BrIfI64NeImm, not I64Eq, mirror I64Ne;
+        I64LtS, I64LtSImm, BrIfI64LtS, BrIfI64LtSImm, not I64GeS, mirror I64GtS;
+        I64LtU, I64LtUImm, BrIfI64LtU, BrIfI64LtUImm, not I64GeU, mirror I64GtU;
+        I64GtS, I64GtSImm, BrIfI64GtS, BrIfI64GtSImm, not I64LeS, mirror I64LtS;
+        I64GtU, I64GtUImm, BrIfI64GtU, BrIfI64GtUImm, not I64LeU, mirror I64LtU;
+        I64LeS, I64LeSImm, BrIfI64LeS, BrIfI64LeSImm, not I64GtS, mirror I64GeS;
+        I64LeU, I64LeUImm, BrIfI64LeU, BrIfI64LeUImm, not I64GtU, mirror I64GeU;
+        I64GeS, I64GeSImm, BrIfI64GeS, BrIfI64GeSImm, not I64LtS, mirror I64LeS;
+        I64GeU, I64GeUImm, BrIfI64GeU, BrIfI64GeUImm, not I64LtU, mirror I64LeU;
     }
 }
 
-/// Peephole fusion of the last emitted instruction `prev` with the next one `next`;
-/// `None` if the pair does not fuse. Only called when no label lies between them.
-pub(crate) fn fuse(prev: Instr, next: Instr) -> Option<Instr> {
-    use Instr::*;
-    Some(match (prev, next) {
-        (LocalGet(a), LocalGet(b)) => LocalGet2(a, b),
-        (I32Const(c), I32Add) => I32AddImm(c),
-        // x - c = x + (-c) (mod 2^32), also for c = i32::MIN.
-        (I32Const(c), I32Sub) => I32AddImm(c.wrapping_neg()),
-        (LocalGet(n), I32AddImm(c)) => LocalGetI32AddImm(n, c),
-        (LocalSet(a), LocalGet(b)) if a == b => LocalTee(a),
-        _ => return None,
-    })
+/// Whether `op` is commutative (a constant left operand may swap to the right).
+pub(crate) fn commutative(op: &Operator<'_>) -> bool {
+    use Operator::*;
+    matches!(
+        op,
+        I32Add | I32Mul | I32And | I32Or | I32Xor | I64Add | I64Mul | I64And | I64Or | I64Xor
+    )
 }
 
-/// Re-fuses a fused pair `prev` with `next` when `next` fuses better with the pair's second
-/// half: the pair splits into the two returned instructions (the count stays the same).
-/// `local.get a; local.get b; i32.const c; i32.add` fuses the gets before the add arrives;
-/// this makes it `local.get a` and `local.get b + c`, the shape of a frame-pointer address.
-pub(crate) fn refuse(prev: Instr, next: Instr) -> Option<(Instr, Instr)> {
-    use Instr::*;
-    match (prev, next) {
-        (LocalGet2(a, b), I32AddImm(c)) => Some((LocalGet(a), LocalGetI32AddImm(b, c))),
-        _ => None,
-    }
-}
-
-/// Fuses a compare `prev` with a following `br_if` (no stack adjustment) to `target`.
-pub(crate) fn fuse_br_if(prev: Instr, target: u32) -> Option<Instr> {
-    use Instr::*;
-    Some(match prev {
-        I32Eq => BrIfI32Eq(target),
-        I32Ne => BrIfI32Ne(target),
-        I32LtS => BrIfI32LtS(target),
-        I32LtU => BrIfI32LtU(target),
-        I32GtS => BrIfI32GtS(target),
-        I32GtU => BrIfI32GtU(target),
-        I32LeS => BrIfI32LeS(target),
-        I32LeU => BrIfI32LeU(target),
-        I32GeS => BrIfI32GeS(target),
-        I32GeU => BrIfI32GeU(target),
-        I32Eqz => BrIfI32Eqz(target),
-        _ => return None,
-    })
+/// Whether `op` uses an f32/f64 type (for the code gate's option `floats=reject`; also in
+/// dead code).
+pub(crate) fn is_float_op(op: &Operator<'_>) -> bool {
+    use Operator::*;
+    matches!(
+        op,
+        F32Load { .. }
+            | F64Load { .. }
+            | F32Store { .. }
+            | F64Store { .. }
+            | F32Const { .. }
+            | F64Const { .. }
+            | F32Eq
+            | F32Ne
+            | F32Lt
+            | F32Gt
+            | F32Le
+            | F32Ge
+            | F64Eq
+            | F64Ne
+            | F64Lt
+            | F64Gt
+            | F64Le
+            | F64Ge
+            | F32Abs
+            | F32Neg
+            | F32Ceil
+            | F32Floor
+            | F32Trunc
+            | F32Nearest
+            | F32Sqrt
+            | F32Add
+            | F32Sub
+            | F32Mul
+            | F32Div
+            | F32Min
+            | F32Max
+            | F32Copysign
+            | F64Abs
+            | F64Neg
+            | F64Ceil
+            | F64Floor
+            | F64Trunc
+            | F64Nearest
+            | F64Sqrt
+            | F64Add
+            | F64Sub
+            | F64Mul
+            | F64Div
+            | F64Min
+            | F64Max
+            | F64Copysign
+            | I32TruncF32S
+            | I32TruncF32U
+            | I32TruncF64S
+            | I32TruncF64U
+            | I64TruncF32S
+            | I64TruncF32U
+            | I64TruncF64S
+            | I64TruncF64U
+            | F32ConvertI32S
+            | F32ConvertI32U
+            | F32ConvertI64S
+            | F32ConvertI64U
+            | F32DemoteF64
+            | F64ConvertI32S
+            | F64ConvertI32U
+            | F64ConvertI64S
+            | F64ConvertI64U
+            | F64PromoteF32
+            | I32ReinterpretF32
+            | I64ReinterpretF64
+            | F32ReinterpretI32
+            | F64ReinterpretI64
+    )
 }
 
 #[cfg(test)]
@@ -326,39 +669,133 @@ mod tests {
     use super::*;
 
     #[test]
-    fn fusion_pairs() {
-        use Instr::*;
-        assert_eq!(fuse(LocalGet(1), LocalGet(2)), Some(LocalGet2(1, 2)));
-        assert_eq!(fuse(I32Const(-3), I32Add), Some(I32AddImm(-3)));
-        assert_eq!(fuse(I32Const(5), I32Sub), Some(I32AddImm(-5)));
-        assert_eq!(fuse(I32Const(i32::MIN), I32Sub), Some(I32AddImm(i32::MIN)));
-        assert_eq!(
-            fuse(LocalGet(4), I32AddImm(7)),
-            Some(LocalGetI32AddImm(4, 7))
-        );
-        assert_eq!(fuse(LocalSet(5), LocalGet(5)), Some(LocalTee(5)));
-        assert_eq!(fuse(LocalSet(5), LocalGet(6)), None);
-        assert_eq!(
-            refuse(LocalGet2(1, 2), I32AddImm(32)),
-            Some((LocalGet(1), LocalGetI32AddImm(2, 32)))
-        );
-        assert_eq!(refuse(LocalGet2(1, 2), LocalGet(3)), None);
-        assert_eq!(fuse(I64Const(1), I64Add), None);
-        assert_eq!(fuse_br_if(I32LtU, 9), Some(BrIfI32LtU(9)));
-        assert_eq!(fuse_br_if(I64LtU, 9), None);
+    fn instr_is_16_bytes() {
+        assert_eq!(std::mem::size_of::<Instr>(), 16);
     }
 
     #[test]
-    fn instr_is_compact() {
-        assert!(std::mem::size_of::<Instr>() <= 16);
+    fn numeric_tables_cover_wasm1_numeric_operators() {
+        let [un, bin, imm, br] = NUMERIC_NAMES;
+        // 2 eqz, 6 int bit counts, 14 float unary, 21 conversions (reinterprets are no-ops
+        // in the translator), 5 sign extensions.
+        assert_eq!(un.len(), 2 + 6 + 14 + 21 + 5);
+        // 15 + 15 int arithmetic, 6 + 6 float compares, 7 + 7 float arithmetic, 10 + 10 int
+        // compares.
+        assert_eq!(bin.len(), 30 + 12 + 14 + 20);
+        // Every immediate-capable int operator except sub (an add of the negation) and
+        // div/rem (they trap), and every int compare.
+        assert_eq!(imm.len(), 20 + 20);
+        assert_eq!(br.len(), 40);
     }
 
     #[test]
-    fn simple_table_is_complete_for_wasm1_numeric_ops() {
-        // 11+11 int compares, 6+6 float compares, 18+18 int arith, 14+14 float arith,
-        // 25 conversions (incl. 4 reinterprets handled as no-ops elsewhere, so 21 here), 5 sign-ext.
-        assert_eq!(SIMPLE_OP_NAMES.len(), 22 + 12 + 36 + 28 + 21 + 5);
-        assert_eq!(simple_instr(&Operator::I64Rotr), Some(Instr::I64Rotr));
-        assert_eq!(simple_instr(&Operator::Nop), None);
+    fn operators_map_to_their_instructions() {
+        assert_eq!(
+            binary(&Operator::I64Rotr, 1, 2, 3),
+            Some(Instr::I64Rotr {
+                dst: 1,
+                lhs: 2,
+                rhs: 3
+            })
+        );
+        assert_eq!(
+            binary_imm(&Operator::I32LtU, 1, 2, -3),
+            Some(Instr::I32LtUImm {
+                dst: 1,
+                lhs: 2,
+                imm: -3
+            })
+        );
+        assert_eq!(binary_imm(&Operator::I32Sub, 1, 2, 3), None);
+        assert_eq!(binary_imm(&Operator::I32DivU, 1, 2, 3), None);
+        assert_eq!(binary_imm(&Operator::F32Add, 1, 2, 3), None);
+        assert_eq!(
+            unary(&Operator::F64PromoteF32, 4, 5),
+            Some(Instr::F64PromoteF32 { dst: 4, src: 5 })
+        );
+        assert_eq!(unary(&Operator::Nop, 0, 0), None);
+    }
+
+    #[test]
+    fn compares_fuse_negate_and_mirror() {
+        let lt = Instr::I32LtU {
+            dst: 9,
+            lhs: 1,
+            rhs: 2,
+        };
+        assert_eq!(
+            branch_form(lt, -4),
+            Some(Instr::BrIfI32LtU {
+                lhs: 1,
+                rhs: 2,
+                offset: -4
+            })
+        );
+        assert_eq!(
+            negate(lt),
+            Some(Instr::I32GeU {
+                dst: 9,
+                lhs: 1,
+                rhs: 2
+            })
+        );
+        let le_imm = Instr::I64LeSImm {
+            dst: 9,
+            lhs: 1,
+            imm: 7,
+        };
+        assert_eq!(
+            negate(le_imm),
+            Some(Instr::I64GtSImm {
+                dst: 9,
+                lhs: 1,
+                imm: 7
+            })
+        );
+        assert_eq!(
+            branch_form(negate(le_imm).unwrap_or(Instr::Unreachable), 3),
+            Some(Instr::BrIfI64GtSImm {
+                lhs: 1,
+                imm: 7,
+                offset: 3
+            })
+        );
+        let eqz = Instr::I32Eqz { dst: 9, src: 4 };
+        assert_eq!(
+            branch_form(eqz, 2),
+            Some(Instr::BrIfEqz { cond: 4, offset: 2 })
+        );
+        assert_eq!(
+            branch_form(negate(eqz).unwrap_or(Instr::Unreachable), 2),
+            Some(Instr::BrIfI32NeImm {
+                lhs: 4,
+                imm: 0,
+                offset: 2
+            })
+        );
+        // Floats have no exact negation (NaN compares false both ways) and no fused branch.
+        let flt = Instr::F64Lt {
+            dst: 9,
+            lhs: 1,
+            rhs: 2,
+        };
+        assert_eq!(negate(flt), None);
+        assert_eq!(branch_form(flt, 1), None);
+        assert_eq!(mirror(&Operator::I32LtS), Some(Operator::I32GtS));
+        assert_eq!(mirror(&Operator::I64GeU), Some(Operator::I64LeU));
+        assert_eq!(mirror(&Operator::I32Sub), None);
+    }
+
+    #[test]
+    fn negation_is_an_involution_on_compares() {
+        let (dst, lhs, imm) = (1, 2, 3);
+        for cmp in [
+            Instr::I32LtS { dst, lhs, rhs: 3 },
+            Instr::I64GeU { dst, lhs, rhs: 3 },
+            Instr::I32NeImm { dst, lhs, imm },
+            Instr::I64GtUImm { dst, lhs, imm },
+        ] {
+            assert_eq!(negate(cmp).and_then(negate), Some(cmp));
+        }
     }
 }

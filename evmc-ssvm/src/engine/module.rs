@@ -13,7 +13,7 @@ use wasmparser::{
 use super::bignum::{BigCall, Intrinsic};
 use super::config::Config;
 use super::isa::Instr;
-use super::translate::{translate_body, TranslateCtx, TranslateOut};
+use super::translate::{translate_body, TranslateAllocs, TranslateCtx, TranslateOut};
 use super::types::{ExportType, ExternType, FuncType, GlobalType, ImportType, Limits, ValType};
 
 /// A module that failed decoding, validation or translation (cold path, rich message).
@@ -60,8 +60,9 @@ pub(crate) struct CompiledFunc {
     pub params: u32,
     /// Declared (non-parameter) local count.
     pub locals: u32,
-    /// Maximum operand-stack height reached in the body.
-    pub max_height: u32,
+    /// Slots of a call frame: parameters, locals and the operand stack's temporaries at
+    /// its maximum height (every slot an instruction of the body names is below it).
+    pub frame_size: u32,
 }
 
 /// An active element segment.
@@ -200,6 +201,7 @@ impl Module {
         let mut validator = Validator::new_with_features(features());
         let mut m = ModuleInner::default();
         let mut allocs = FuncValidatorAllocations::default();
+        let mut translate_allocs = TranslateAllocs::default();
         let mut parser = Parser::new(0);
         parser.set_features(features());
         for payload in parser.parse_all(bytes) {
@@ -216,6 +218,7 @@ impl Module {
                         config,
                         types: &m.types,
                         func_type: &ty,
+                        func_types: &m.func_types,
                         imported_funcs: m.num_imported_funcs,
                         import_intrinsics: &m.import_intrinsics,
                     };
@@ -224,7 +227,8 @@ impl Module {
                         bigcalls: &mut m.bigcalls,
                         uses_floats: &mut m.uses_floats,
                     };
-                    let compiled = translate_body(&ctx, &mut fv, &body, out)?;
+                    let compiled =
+                        translate_body(&ctx, &mut fv, &body, out, &mut translate_allocs)?;
                     m.funcs.push(compiled);
                     allocs = fv.into_allocations();
                 }

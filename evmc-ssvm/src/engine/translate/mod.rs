@@ -1,0 +1,543 @@
+//! Function-body translator: drives wasmparser's `FuncValidator` operator by operator and
+//! emits register-form [`Instr`]s. Operands come from the provider stack
+//! ([`providers`]); control frames, labels and branch values are in [`control`]; calls,
+//! returns and bignum call sites in [`calls`]; metering charges in [`metering`].
+//!
+//! Fusion rules, each its own function here: a `local.set`/`local.tee` after an operation
+//! retargets the operation's destination ([`Translator::local_set`]); an integer compare
+//! followed by `br_if`/`if` becomes one compare-and-branch ([`Translator::take_compare`]);
+//! a constant operand becomes an immediate ([`Translator::binary`]).
+
+mod calls;
+mod control;
+mod metering;
+mod providers;
+
+use wasmparser::{FuncValidator, FunctionBody, Operator, OperatorsReader, ValidatorResources};
+
+use super::bignum::{BigCall, Intrinsic};
+use super::config::Config;
+use super::isa::{self, Instr, Slot};
+use super::module::{CompileError, CompiledFunc};
+use super::types::FuncType;
+use control::Ctrl;
+use providers::{Provider, Providers};
+
+/// Read-only inputs of a body translation.
+pub(crate) struct TranslateCtx<'a> {
+    pub config: &'a Config,
+    pub types: &'a [FuncType],
+    pub func_type: &'a FuncType,
+    /// Type index of every function (imported first).
+    pub func_types: &'a [u32],
+    /// Number of imported functions (defined function `i` has index `imported + i`).
+    pub imported_funcs: u32,
+    /// Per imported function: the native operation it is bound to, if any.
+    pub import_intrinsics: &'a [Option<Intrinsic>],
+}
+
+/// Where a body translation appends its output.
+pub(crate) struct TranslateOut<'a> {
+    /// The module's instructions.
+    pub code: &'a mut Vec<Instr>,
+    /// The module's bignum call sites.
+    pub bigcalls: &'a mut Vec<BigCall>,
+    /// Set when the body uses a float instruction.
+    pub uses_floats: &'a mut bool,
+}
+
+/// Allocations reused from one body to the next.
+#[derive(Debug, Default)]
+pub(crate) struct TranslateAllocs {
+    providers: Providers,
+    ctrl: Vec<Ctrl>,
+}
+
+/// An operand taken off the provider stack.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Operand {
+    /// A slot (a local's or a temporary's).
+    Slot(Slot),
+    /// A constant (raw bits; `wide` for i64).
+    Const { bits: u64, wide: bool },
+}
+
+struct Translator<'a, 'c> {
+    ctx: &'a TranslateCtx<'a>,
+    code: &'c mut Vec<Instr>,
+    bigcalls: &'c mut Vec<BigCall>,
+    providers: Providers,
+    ctrl: Vec<Ctrl>,
+    uses_floats: bool,
+    /// The instruction that wrote the top provider (a temporary) and was emitted last, with
+    /// no label after it: the candidate for retargeting and compare-and-branch fusion.
+    last: Option<usize>,
+    /// Position of the most recent label: no instruction before it may be removed or merged
+    /// with one after it (a branch lands between them).
+    barrier: usize,
+}
+
+pub(crate) fn to_u32(v: usize) -> Result<u32, CompileError> {
+    u32::try_from(v).map_err(|_| CompileError {
+        offset: 0,
+        message: "function too large".into(),
+    })
+}
+
+/// Translates one function body, appending to `out`; returns its descriptor.
+pub(crate) fn translate_body(
+    ctx: &TranslateCtx<'_>,
+    fv: &mut FuncValidator<ValidatorResources>,
+    body: &FunctionBody<'_>,
+    out: TranslateOut<'_>,
+    allocs: &mut TranslateAllocs,
+) -> Result<CompiledFunc, CompileError> {
+    let TranslateOut {
+        code,
+        bigcalls,
+        uses_floats,
+    } = out;
+    let mut reader = body.get_binary_reader();
+    fv.read_locals(&mut reader)?;
+    reader.set_features(*fv.features());
+    let mut reader = OperatorsReader::new(reader);
+    let params = to_u32(ctx.func_type.params.len())?;
+    let locals = fv.len_locals();
+    let entry = to_u32(code.len())?;
+    let mut providers = std::mem::take(&mut allocs.providers);
+    providers.reset(locals);
+    let mut t = Translator {
+        ctx,
+        code,
+        bigcalls,
+        providers,
+        ctrl: std::mem::take(&mut allocs.ctrl),
+        uses_floats: false,
+        last: None,
+        barrier: 0,
+    };
+    t.ctrl.clear();
+    t.barrier = t.code.len();
+    let results = to_u32(ctx.func_type.results.len())?;
+    t.push_frame(control::FrameKind::Func, true, 0, 0, results);
+    while !reader.eof() {
+        let offset = reader.original_position();
+        let op = reader.read()?;
+        let reachable = fv.get_control_frame(0).is_some_and(|f| !f.unreachable);
+        fv.op(offset, &op)?;
+        t.translate(&op, reachable).map_err(|mut e| {
+            e.offset = offset as usize;
+            e
+        })?;
+    }
+    reader.finish()?;
+    *uses_floats |= t.uses_floats;
+    let frame_size = locals
+        .checked_add(to_u32(t.providers.max_height())?)
+        .ok_or_else(|| control::error("function frame too large"))?;
+    allocs.providers = t.providers;
+    allocs.ctrl = t.ctrl;
+    Ok(CompiledFunc {
+        entry,
+        params,
+        locals: locals - params,
+        frame_size,
+    })
+}
+
+impl Translator<'_, '_> {
+    fn pc(&self) -> usize {
+        self.code.len()
+    }
+
+    /// Appends `instr`; returns its position.
+    fn emit(&mut self, instr: Instr) -> usize {
+        self.last = None;
+        self.code.push(instr);
+        self.code.len() - 1
+    }
+
+    /// Appends `instr`, which writes the next positional slot, and pushes that temporary.
+    fn emit_result(&mut self, instr: Instr) {
+        let at = self.emit(instr);
+        self.providers.push_temp();
+        self.last = Some(at);
+    }
+
+    /// Pops the top value as an operand.
+    fn pop(&mut self) -> Operand {
+        let h = self.providers.height().saturating_sub(1);
+        match self.providers.pop() {
+            Some(Provider::Local { index, .. }) => Operand::Slot(index),
+            Some(Provider::Const { bits, wide }) => Operand::Const { bits, wide },
+            Some(Provider::Temp) | None => Operand::Slot(self.providers.slot_at(h)),
+        }
+    }
+
+    /// Pops the top value as a slot, writing a constant into its positional slot first.
+    fn pop_slot(&mut self) -> Slot {
+        let h = self.providers.height().saturating_sub(1);
+        let operand = self.pop();
+        self.slot_of(operand, h)
+    }
+
+    /// The slot of `operand` that was at `height`: constants are written to it.
+    fn slot_of(&mut self, operand: Operand, height: usize) -> Slot {
+        match operand {
+            Operand::Slot(s) => s,
+            Operand::Const { bits, .. } => {
+                let dst = self.providers.slot_at(height);
+                self.emit(Instr::Const { dst, value: bits });
+                dst
+            }
+        }
+    }
+
+    /// Pops `n` values into their positional slots (call arguments, multi-value spans);
+    /// returns the first slot.
+    fn pop_to_positional(&mut self, n: usize) -> Slot {
+        for _ in 0..n {
+            let h = self.providers.height() - 1;
+            let dst = self.providers.slot_at(h);
+            let operand = self.pop();
+            self.write_operand(dst, operand);
+        }
+        self.providers.next_slot()
+    }
+
+    /// Emits `fp[dst] = operand` unless it is already there.
+    fn write_operand(&mut self, dst: Slot, operand: Operand) {
+        match operand {
+            Operand::Slot(s) if s == dst => {}
+            Operand::Slot(src) => {
+                self.emit(Instr::Copy { dst, src });
+            }
+            Operand::Const { bits, .. } => {
+                self.emit(Instr::Const { dst, value: bits });
+            }
+        }
+    }
+
+    /// The value at `height` as an operand (without popping).
+    fn operand_at(&self, height: usize) -> Operand {
+        let depth = self.providers.height() - 1 - height;
+        match self.providers.peek(depth) {
+            Some(Provider::Local { index, .. }) => Operand::Slot(index),
+            Some(Provider::Const { bits, wide }) => Operand::Const { bits, wide },
+            Some(Provider::Temp) | None => Operand::Slot(self.providers.slot_at(height)),
+        }
+    }
+
+    /// Runs `f` with the last instruction (the fusion candidate) taken out and puts it back
+    /// after what `f` emits: `f` may only emit copies into temporaries below the candidate's
+    /// operands, which the candidate neither reads nor writes.
+    fn before_last(&mut self, f: impl FnOnce(&mut Self)) {
+        let last = self.last.and_then(|_| self.code.pop());
+        f(self);
+        if let Some(instr) = last {
+            self.code.push(instr);
+            self.last = Some(self.code.len() - 1);
+        }
+    }
+
+    /// Copies the old value of local `index` to every pending reader before it is written.
+    fn preserve_local(&mut self, index: Slot) {
+        if !self.providers.has_reads(index) {
+            return;
+        }
+        for dst in self.providers.take_reads(index) {
+            self.emit(Instr::Copy { dst, src: index });
+        }
+    }
+
+    /// `local.set` (and `local.tee` when `tee`): retargets the instruction that computed
+    /// the value when it was emitted last, else copies.
+    fn local_set(&mut self, index: Slot, tee: bool) {
+        if self.retarget_candidate().is_some() {
+            self.providers.pop();
+            if self.providers.has_reads(index) {
+                self.before_last(|t| t.preserve_local(index));
+            }
+            // The candidate is the last instruction (after any copies made before it).
+            if let Some(dst) = self.code.last_mut().and_then(Instr::dst_mut) {
+                *dst = index;
+            }
+            self.last = None;
+            if tee {
+                self.providers.push_local(index);
+            }
+            return;
+        }
+        let h = self.providers.height() - 1;
+        let value = self.providers.peek(0);
+        let operand = self.pop();
+        if operand == Operand::Slot(index) && matches!(value, Some(Provider::Local { .. })) {
+            // `local.get x; local.set x`: nothing changes.
+            if tee {
+                self.providers.push_local(index);
+            }
+            return;
+        }
+        self.preserve_local(index);
+        self.write_operand(index, operand);
+        if tee {
+            match value {
+                Some(Provider::Local { index: src, .. }) => self.providers.push_local(src),
+                Some(Provider::Const { bits, wide }) => self.providers.push_const(bits, wide),
+                _ => {
+                    debug_assert_eq!(self.providers.height(), h);
+                    self.providers.push_temp();
+                }
+            }
+        }
+    }
+
+    /// The last instruction, if it wrote the top provider's positional slot.
+    fn retarget_candidate(&self) -> Option<usize> {
+        let at = self.last?;
+        let top = self.providers.height().checked_sub(1)?;
+        if at + 1 != self.code.len() || self.providers.peek(0) != Some(Provider::Temp) {
+            return None;
+        }
+        let mut instr = *self.code.get(at)?;
+        let dst = *instr.dst_mut()?;
+        (dst == self.providers.slot_at(top)).then_some(at)
+    }
+
+    /// Fusion: when the top provider is the result of an integer compare emitted last,
+    /// pops it and removes the compare; returns it for a compare-and-branch.
+    fn take_compare(&mut self) -> Option<Instr> {
+        let at = self.retarget_candidate()?;
+        let cmp = *self.code.get(at)?;
+        isa::branch_form(cmp, 0)?;
+        self.providers.pop();
+        self.code.pop();
+        self.last = None;
+        Some(cmp)
+    }
+
+    fn translate(&mut self, op: &Operator<'_>, reachable: bool) -> Result<(), CompileError> {
+        self.uses_floats |= isa::is_float_op(op);
+        let frame_live = self.ctrl.last().is_some_and(|f| f.live);
+        let emit = frame_live && reachable;
+        self.count_for_metering(op, emit);
+        match op {
+            Operator::Block { blockty } => self.block(*blockty, control::FrameKind::Block, emit),
+            Operator::Loop { blockty } => self.block(*blockty, control::FrameKind::Loop, emit),
+            Operator::If { blockty } => self.if_(*blockty, emit),
+            Operator::Else => self.else_(reachable),
+            Operator::End => self.end(reachable),
+            _ if !emit => Ok(()),
+            _ => self.translate_plain(op),
+        }
+    }
+
+    fn translate_plain(&mut self, op: &Operator<'_>) -> Result<(), CompileError> {
+        match op {
+            Operator::Nop
+            | Operator::I32ReinterpretF32
+            | Operator::I64ReinterpretF64
+            | Operator::F32ReinterpretI32
+            | Operator::F64ReinterpretI64 => {}
+            Operator::Unreachable => {
+                self.emit(Instr::Unreachable);
+            }
+            Operator::Br { relative_depth } => self.br(*relative_depth)?,
+            Operator::BrIf { relative_depth } => self.br_if(*relative_depth)?,
+            Operator::BrTable { targets } => self.br_table(targets)?,
+            Operator::Return => self.return_()?,
+            Operator::Call { function_index } => self.call(*function_index)?,
+            Operator::CallIndirect {
+                type_index,
+                table_index,
+            } => self.call_indirect(*type_index, *table_index)?,
+            Operator::Drop => {
+                self.providers.pop();
+            }
+            Operator::Select | Operator::TypedSelect { .. } => self.select(),
+            Operator::LocalGet { local_index } => self.providers.push_local(*local_index),
+            Operator::LocalSet { local_index } => self.local_set(*local_index, false),
+            Operator::LocalTee { local_index } => self.local_set(*local_index, true),
+            Operator::GlobalGet { global_index } => {
+                let dst = self.providers.next_slot();
+                self.emit_result(Instr::GlobalGet {
+                    dst,
+                    index: *global_index,
+                });
+            }
+            Operator::GlobalSet { global_index } => {
+                let src = self.pop_slot();
+                self.emit(Instr::GlobalSet {
+                    index: *global_index,
+                    src,
+                });
+            }
+            Operator::MemorySize { .. } => {
+                let dst = self.providers.next_slot();
+                self.emit_result(Instr::MemorySize { dst });
+            }
+            Operator::MemoryGrow { .. } => {
+                let delta = self.pop_slot();
+                let dst = self.providers.next_slot();
+                self.emit_result(Instr::MemoryGrow { dst, delta });
+            }
+            Operator::I32Const { value } => {
+                self.providers.push_const(u64::from(*value as u32), false)
+            }
+            Operator::I64Const { value } => self.providers.push_const(*value as u64, true),
+            Operator::F32Const { value } => {
+                self.providers.push_const(u64::from(value.bits()), false)
+            }
+            Operator::F64Const { value } => self.providers.push_const(value.bits(), true),
+            _ => self.numeric_or_memory(op)?,
+        }
+        Ok(())
+    }
+
+    fn numeric_or_memory(&mut self, op: &Operator<'_>) -> Result<(), CompileError> {
+        if isa::unary(op, 0, 0).is_some() {
+            let src = self.pop_slot();
+            let dst = self.providers.next_slot();
+            if let Some(instr) = isa::unary(op, dst, src) {
+                self.emit_result(instr);
+            }
+            return Ok(());
+        }
+        if isa::binary(op, 0, 0, 0).is_some() {
+            self.binary(op);
+            return Ok(());
+        }
+        self.memory(op)
+    }
+
+    /// A binary operator: a constant right operand (or a constant left operand of a
+    /// commutative or mirrored compare) becomes an immediate when it fits.
+    fn binary(&mut self, op: &Operator<'_>) {
+        let rhs = self.pop();
+        let lhs = self.pop();
+        let h = self.providers.height();
+        let dst = self.providers.slot_at(h);
+        let imm_form = match (lhs, rhs) {
+            (Operand::Slot(l), Operand::Const { bits, wide }) => {
+                immediate_form(op, dst, l, bits, wide)
+            }
+            (Operand::Const { bits, wide }, Operand::Slot(r)) => {
+                let swapped = if isa::commutative(op) {
+                    Some(op.clone())
+                } else {
+                    isa::mirror(op)
+                };
+                swapped.and_then(|sw| immediate_form(&sw, dst, r, bits, wide))
+            }
+            _ => None,
+        };
+        let instr = match imm_form {
+            Some(instr) => instr,
+            None => {
+                let l = self.slot_of(lhs, h);
+                let r = self.slot_of(rhs, h + 1);
+                match isa::binary(op, dst, l, r) {
+                    Some(instr) => instr,
+                    None => return,
+                }
+            }
+        };
+        self.emit_result(instr);
+    }
+
+    /// `select`: the condition, then the two values; the second value's slot follows in an
+    /// [`Instr::Args`].
+    fn select(&mut self) {
+        let cond = self.pop_slot();
+        let h = self.providers.height();
+        let rhs = self.pop();
+        let lhs = self.pop();
+        let lhs = self.slot_of(lhs, h - 2);
+        let rhs = self.slot_of(rhs, h - 1);
+        let dst = self.providers.next_slot();
+        self.emit(Instr::Select { dst, cond, lhs });
+        let at = self.emit(Instr::Args { a: rhs, b: 0, c: 0 });
+        self.providers.push_temp();
+        // The destination is in the `Select` word, not the last one: no retargeting.
+        debug_assert!(at > 0);
+    }
+
+    fn memory(&mut self, op: &Operator<'_>) -> Result<(), CompileError> {
+        let offset = |m: &wasmparser::MemArg| {
+            u32::try_from(m.offset).map_err(|_| control::error("memory offset out of range"))
+        };
+        macro_rules! load {
+            ($variant:ident, $m:expr) => {{
+                let offset = offset($m)?;
+                let addr = self.pop_slot();
+                let dst = self.providers.next_slot();
+                self.emit_result(Instr::$variant { dst, addr, offset });
+            }};
+        }
+        macro_rules! store {
+            ($variant:ident, $m:expr) => {{
+                let offset = offset($m)?;
+                let h = self.providers.height();
+                let value = self.pop();
+                let addr = self.pop_slot();
+                let value = self.slot_of(value, h - 1);
+                self.emit(Instr::$variant {
+                    addr,
+                    value,
+                    offset,
+                });
+            }};
+        }
+        match op {
+            Operator::I32Load { memarg }
+            | Operator::F32Load { memarg }
+            | Operator::I64Load32U { memarg } => load!(I32Load, memarg),
+            Operator::I64Load { memarg } | Operator::F64Load { memarg } => load!(I64Load, memarg),
+            Operator::I32Load8S { memarg } => load!(I32Load8S, memarg),
+            Operator::I32Load8U { memarg } | Operator::I64Load8U { memarg } => {
+                load!(I32Load8U, memarg)
+            }
+            Operator::I32Load16S { memarg } => load!(I32Load16S, memarg),
+            Operator::I32Load16U { memarg } | Operator::I64Load16U { memarg } => {
+                load!(I32Load16U, memarg)
+            }
+            Operator::I64Load8S { memarg } => load!(I64Load8S, memarg),
+            Operator::I64Load16S { memarg } => load!(I64Load16S, memarg),
+            Operator::I64Load32S { memarg } => load!(I64Load32S, memarg),
+            Operator::I32Store { memarg }
+            | Operator::F32Store { memarg }
+            | Operator::I64Store32 { memarg } => store!(I32Store, memarg),
+            Operator::I64Store { memarg } | Operator::F64Store { memarg } => {
+                store!(I64Store, memarg)
+            }
+            Operator::I32Store8 { memarg } | Operator::I64Store8 { memarg } => {
+                store!(I32Store8, memarg)
+            }
+            Operator::I32Store16 { memarg } | Operator::I64Store16 { memarg } => {
+                store!(I32Store16, memarg)
+            }
+            other => {
+                return Err(control::error(format!("unsupported operator {other:?}")));
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The immediate form of `op` with right operand `bits` when it fits: i32 operators take
+/// any i32, i64 operators an i64 that is a sign-extended i32. `x - c` is `x + (-c)`.
+fn immediate_form(op: &Operator<'_>, dst: Slot, lhs: Slot, bits: u64, wide: bool) -> Option<Instr> {
+    let imm = if wide {
+        i32::try_from(bits as i64).ok()?
+    } else {
+        bits as u32 as i32
+    };
+    match op {
+        Operator::I32Sub => isa::binary_imm(&Operator::I32Add, dst, lhs, imm.wrapping_neg()),
+        Operator::I64Sub => isa::binary_imm(&Operator::I64Add, dst, lhs, imm.checked_neg()?),
+        _ => isa::binary_imm(op, dst, lhs, imm),
+    }
+}
+
+#[cfg(test)]
+mod tests;
