@@ -1,15 +1,20 @@
-//! Section 1: execution time of every pure workload, ours vs wasmi 2.0, metering/fuel off
-//! and on, and the metering overhead; plus the `profile` mode for callgrind.
+//! Section 1: execution time of every pure workload and of the compiled pairing contract
+//! (`shared/ewasm-bench`), ours vs wasmi 2.0, metering/fuel off and on, and the metering
+//! overhead; plus the `profile` mode for callgrind.
 
 use std::time::Duration;
 
 use crate::common::{
-    entry_runner, geomean, min_times, ratio, workloads, Entry, Instance, Ours, Wasmi, Workload,
-    STATISTIC,
+    entry_runner, geomean, min_times, pairing_workload, ratio, workloads, Entry, Instance, Ours,
+    Wasmi, Workload, PAIRING_NAME, STATISTIC,
 };
 
-/// Interleaved rounds per workload (all four engine variants in each round).
+/// Interleaved rounds per pure workload (all four engine variants in each round).
 const RUNS: usize = 21;
+
+/// Interleaved rounds for the pairing contract: one `main()` takes about 1 s on wasmi and
+/// several on ours, so fewer rounds keep the table within minutes.
+const PAIRING_RUNS: usize = 3;
 
 /// The four engine variants, in column order.
 const VARIANTS: [&str; 4] = ["ours-off", "wasmi-off", "ours-on", "wasmi-on"];
@@ -63,16 +68,27 @@ pub fn print() {
     println!(
         "Time of one `run(n)` call: {STATISTIC} ({RUNS} rounds, each running all four \
          variants once); every result checked against its expected value first. wasmi: eager \
-         compilation, fuel reset to u64::MAX per call; ours: metering on = unlimited gas.\n"
+         compilation, fuel reset to u64::MAX per call; ours: metering on = unlimited gas. \
+         `{PAIRING_NAME}`: one `main()` call of the compiled bn128 pairing contract (ten point \
+         pairs, no imports), {PAIRING_RUNS} rounds; checked first that `main` returns without \
+         a trap and leaves linear memory with the recorded Keccak-256.\n"
     );
     println!(
         "| workload | n | ours off | wasmi off | ours/wasmi off | ours on | wasmi fuel | \
          ours/wasmi on | ours on/off | wasmi fuel/off |"
     );
     println!("|---|--:|--:|--:|--:|--:|--:|--:|--:|--:|");
+    let mut rows: Vec<(Workload, usize)> = workloads().into_iter().map(|w| (w, RUNS)).collect();
+    let skipped = match pairing_workload() {
+        Ok(w) => {
+            rows.push((w, PAIRING_RUNS));
+            None
+        }
+        Err(why) => Some(why),
+    };
     let mut cols: [Vec<f64>; 4] = Default::default();
-    for w in workloads() {
-        let t = Instances::new(&w).times(&w.entry, RUNS);
+    for (w, runs) in rows {
+        let t = Instances::new(&w).times(&w.entry, runs);
         let r = [
             ratio(t[0], t[1]),
             ratio(t[2], t[3]),
@@ -101,10 +117,14 @@ pub fn print() {
         "| **geomean** | | | | **{:.2}** | | | **{:.2}** | **{:.3}** | **{:.3}** |",
         g[0], g[1], g[2], g[3]
     );
+    if let Some(why) = skipped {
+        println!("\n`{PAIRING_NAME}` skipped: cannot read the third-party module ({why})");
+    }
 }
 
 /// `profile WORKLOAD VARIANT [CALLS]`: instantiates WORKLOAD (a name as printed in the
-/// table, e.g. `count` or `kernels/sha256`) on VARIANT (`ours-off`, `wasmi-off`, `ours-on`, `wasmi-on`), checks the outcome of one call,
+/// table, e.g. `count`, `kernels/sha256` or `ewasm-bench/pairing_ten_point_match_1`) on
+/// VARIANT (`ours-off`, `wasmi-off`, `ours-on`, `wasmi-on`), checks the outcome of one call,
 /// then calls it CALLS more times (default 0); with metering on it prints the gas or fuel of
 /// the checked and of the last call. For `valgrind --tool=callgrind` and similar tools.
 pub fn profile(args: &[String]) {
@@ -116,6 +136,11 @@ pub fn profile(args: &[String]) {
     });
     let mut all = workloads();
     all.extend(crate::drag::bignum_workloads());
+    match pairing_workload() {
+        Ok(w) => all.push(w),
+        Err(why) if name == PAIRING_NAME => panic!("{name} is not available: {why}"),
+        Err(_) => {}
+    }
     let Some(w) = all.iter().find(|w| &w.name == name) else {
         let names: Vec<&str> = all.iter().map(|w| w.name.as_str()).collect();
         panic!("unknown workload {name}; workloads: {names:?}");
