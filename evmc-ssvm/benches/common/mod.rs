@@ -1,6 +1,7 @@
-//! Helpers the benchmark targets share: the pure workloads of `fixtures/bench` with their
-//! expected results, one runner per engine (ours with metering off/on, wasmi 2.0 with fuel
-//! off/on), and the minimum-of-interleaved-runs timer.
+//! Helpers the benchmark targets share: the pure workloads of `fixtures/bench` and the
+//! compiled pairing contract of `shared/ewasm-bench` with their expected outcomes, one
+//! [`Instance`] per engine (ours with metering off/on, wasmi 2.0 with fuel off/on), and the
+//! minimum-of-interleaved-runs timer.
 //!
 //! Every bench target includes this module, and not every target uses every item.
 #![allow(dead_code)]
@@ -9,22 +10,100 @@ use std::hint::black_box;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
 
+use sha3::{Digest, Keccak256};
+
 use ssvm::engine::bignum::{BigOp, Intrinsic};
 use ssvm::engine::{
     Config, Extern, FuncType, HostFuncId, InstanceId, Module, NoHost, Store, ValType, Value,
 };
 
-/// A pure workload: a module exporting `run(i32) -> i64`, its argument and expected result.
+/// A workload: a module without imports (or with only `bignum` imports), its entry point
+/// and the outcome every engine must produce.
 #[derive(Debug, Clone)]
 pub struct Workload {
-    /// Display name (`kernels/` prefix for the kernels of `fixtures/bench/kernels`).
+    /// Display name (`kernels/` prefix for the kernels of `fixtures/bench/kernels`,
+    /// `ewasm-bench/` for the contracts of `shared/ewasm-bench`).
     pub name: String,
     /// The binary module.
     pub wasm: Vec<u8>,
-    /// The argument `n` of `run`.
-    pub arg: i32,
-    /// The expected result of `run(arg)`, as the i64 the engines return.
-    pub expected: i64,
+    /// What one call does and what it must produce.
+    pub entry: Entry,
+}
+
+/// The export a workload calls, with its expected outcome.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Entry {
+    /// `run(i32 n) -> i64`, called with `arg`; must return `expected`.
+    Run {
+        /// The argument `n`.
+        arg: i32,
+        /// The result, as the i64 the engines return.
+        expected: i64,
+    },
+    /// `main() -> ()` (an Ewasm contract that imports nothing): must return without a trap
+    /// and, called once on a fresh instance, leave linear memory with this Keccak-256 (all
+    /// bytes of the exported `memory`).
+    Main {
+        /// Keccak-256 of the linear memory after the first call.
+        memory_keccak: [u8; 32],
+    },
+}
+
+impl Entry {
+    /// The `n` column of the tables: the argument of `run`, or `main()`.
+    pub fn arg_text(&self) -> String {
+        match self {
+            Entry::Run { arg, .. } => arg.to_string(),
+            Entry::Main { .. } => "main()".to_string(),
+        }
+    }
+}
+
+/// The Keccak-256 of `bytes`.
+pub fn keccak256(bytes: &[u8]) -> [u8; 32] {
+    Keccak256::digest(bytes).into()
+}
+
+/// A workload module instantiated on one engine variant ([`Ours`] or [`Wasmi`], metering
+/// off or on). The runners panic on traps: benchmarks have no recovery.
+pub trait Instance {
+    /// Calls `run(n)` and returns its result.
+    fn run(&mut self, n: i32) -> i64;
+    /// Calls `main()`.
+    fn main(&mut self);
+    /// The bytes of the exported `memory` (empty without one).
+    fn memory(&self) -> &[u8];
+    /// Gas (ours) or fuel (wasmi) used by the last call; `None` with metering off.
+    fn metering_used(&self) -> Option<u64>;
+
+    /// One call of `entry` (the timed unit): `run`'s result, or 0 after `main`.
+    fn call(&mut self, entry: &Entry) -> i64 {
+        match *entry {
+            Entry::Run { arg, .. } => self.run(arg),
+            Entry::Main { .. } => {
+                self.main();
+                0
+            }
+        }
+    }
+
+    /// One call of `entry`, checked against its expected outcome; panics naming `what`.
+    /// For [`Entry::Main`] this must be the first call on the instance.
+    fn check(&mut self, entry: &Entry, what: &str) {
+        match *entry {
+            Entry::Run { arg, expected } => assert_eq!(self.run(arg), expected, "{what}"),
+            Entry::Main { memory_keccak } => {
+                self.main();
+                let got = keccak256(self.memory());
+                assert!(
+                    got == memory_keccak,
+                    "{what}: Keccak-256 of memory after main() is 0x{}, expected 0x{}",
+                    hex::encode(got),
+                    hex::encode(memory_keccak)
+                );
+            }
+        }
+    }
 }
 
 /// `fixtures/bench`.
@@ -57,8 +136,10 @@ pub fn workloads() -> Vec<Workload> {
         all.push(Workload {
             name: name.to_string(),
             wasm,
-            arg: arg.parse().unwrap_or_else(|e| panic!("{line}: {e}")),
-            expected: parse_hex(value),
+            entry: Entry::Run {
+                arg: arg.parse().unwrap_or_else(|e| panic!("{line}: {e}")),
+                expected: parse_hex(value),
+            },
         });
     }
     for (name, k) in kernels() {
@@ -68,11 +149,13 @@ pub fn workloads() -> Vec<Workload> {
         all.push(Workload {
             wasm: read(&dir.join(format!("kernels/{name}.wasm"))),
             name: format!("kernels/{name}"),
-            arg: k["n"]
-                .as_i64()
-                .and_then(|n| i32::try_from(n).ok())
-                .unwrap_or_else(|| panic!("{name}: n")),
-            expected: parse_hex(k["checksum"].as_str().unwrap_or_default()),
+            entry: Entry::Run {
+                arg: k["n"]
+                    .as_i64()
+                    .and_then(|n| i32::try_from(n).ok())
+                    .unwrap_or_else(|| panic!("{name}: n")),
+                expected: parse_hex(k["checksum"].as_str().unwrap_or_default()),
+            },
         });
     }
     all
@@ -106,7 +189,7 @@ fn bignum_intrinsic(module: &str, name: &str) -> Option<Intrinsic> {
     })
 }
 
-/// An instance of a `run(i32) -> i64` module on our engine.
+/// A workload module instantiated on our engine.
 #[derive(Debug)]
 pub struct Ours {
     store: Store,
@@ -134,9 +217,11 @@ impl Ours {
             .unwrap_or_else(|e| panic!("instantiate: {e}"));
         Ours { store, id }
     }
+}
 
+impl Instance for Ours {
     /// `run(arg)` with unlimited gas (`i64::MAX`, reset every call).
-    pub fn run(&mut self, arg: i32) -> i64 {
+    fn run(&mut self, arg: i32) -> i64 {
         self.store.set_gas(i64::MAX);
         match self
             .store
@@ -148,9 +233,31 @@ impl Ours {
         }
     }
 
-    /// Gas used by the last [`Ours::run`] (0 with metering off).
-    pub fn gas_used(&self) -> i64 {
-        i64::MAX - self.store.gas()
+    /// `main()` with unlimited gas (`i64::MAX`, reset every call).
+    fn main(&mut self) {
+        self.store.set_gas(i64::MAX);
+        match self
+            .store
+            .invoke(&mut NoHost, self.id, "main", &[])
+            .as_deref()
+        {
+            Ok([]) => {}
+            other => panic!("ssvm main: {other:?}"),
+        }
+    }
+
+    fn memory(&self) -> &[u8] {
+        self.store
+            .export(self.id, "memory")
+            .and_then(|m| self.store.memory(m))
+            .map_or(&[], |m| m.data())
+    }
+
+    /// Gas used by the last call: Wasm instructions executed plus one per metered block
+    /// entered (gas is reset to `i64::MAX` before every call).
+    fn metering_used(&self) -> Option<u64> {
+        let used = i64::MAX - self.store.gas();
+        self.store.config().metering.then(|| used.unsigned_abs())
     }
 }
 
@@ -164,11 +271,15 @@ pub fn wasmi_engine(fuel: bool) -> wasmi::Engine {
     wasmi::Engine::new(&config)
 }
 
-/// An instance of a `run(i32) -> i64` module on wasmi 2.0.
+/// A workload module instantiated on wasmi 2.0.
 #[derive(Debug)]
 pub struct Wasmi {
     store: wasmi::Store<()>,
-    func: wasmi::TypedFunc<i32, i64>,
+    /// The `run: (i32) -> i64` export, if the module has one of that type.
+    run: Option<wasmi::TypedFunc<i32, i64>>,
+    /// The `main: () -> ()` export, if the module has one of that type.
+    main: Option<wasmi::TypedFunc<(), ()>>,
+    memory: Option<wasmi::Memory>,
     fuel: bool,
 }
 
@@ -183,23 +294,97 @@ impl Wasmi {
         let instance = linker
             .instantiate_and_start(&mut store, &module)
             .unwrap_or_else(|e| panic!("wasmi instantiate: {e}"));
-        let func = instance
-            .get_typed_func::<i32, i64>(&store, "run")
-            .unwrap_or_else(|e| panic!("wasmi: {e}"));
-        Wasmi { store, func, fuel }
+        Wasmi {
+            run: instance.get_typed_func(&store, "run").ok(),
+            main: instance.get_typed_func(&store, "main").ok(),
+            memory: instance.get_memory(&store, "memory"),
+            store,
+            fuel,
+        }
     }
 
-    /// `run(arg)`; with fuel on, the fuel is reset to `u64::MAX` first (never runs out).
-    pub fn run(&mut self, arg: i32) -> i64 {
+    /// With fuel on, resets the fuel to `u64::MAX` (it never runs out).
+    fn refuel(&mut self) {
         if self.fuel {
             self.store
                 .set_fuel(u64::MAX)
                 .unwrap_or_else(|e| panic!("wasmi set_fuel: {e}"));
         }
-        self.func
-            .call(&mut self.store, arg)
+    }
+}
+
+impl Instance for Wasmi {
+    /// `run(arg)`; with fuel on, the fuel is reset to `u64::MAX` first.
+    fn run(&mut self, arg: i32) -> i64 {
+        self.refuel();
+        let run = self
+            .run
+            .unwrap_or_else(|| panic!("wasmi: no export run: (i32) -> i64"));
+        run.call(&mut self.store, arg)
             .unwrap_or_else(|e| panic!("wasmi run: {e}"))
     }
+
+    /// `main()`; with fuel on, the fuel is reset to `u64::MAX` first.
+    fn main(&mut self) {
+        self.refuel();
+        let main = self
+            .main
+            .unwrap_or_else(|| panic!("wasmi: no export main: () -> ()"));
+        main.call(&mut self.store, ())
+            .unwrap_or_else(|e| panic!("wasmi main: {e}"));
+    }
+
+    fn memory(&self) -> &[u8] {
+        self.memory.map_or(&[], |m| m.data(&self.store))
+    }
+
+    /// Fuel consumed by the last call (fuel is reset to `u64::MAX` before every call).
+    fn metering_used(&self) -> Option<u64> {
+        self.fuel
+            .then(|| self.store.get_fuel().map_or(0, |left| u64::MAX - left))
+    }
+}
+
+/// Name of the compiled pairing contract's row in the tables and in `profile`.
+pub const PAIRING_NAME: &str = "ewasm-bench/pairing_ten_point_match_1";
+
+/// The compiled pairing contract: third-party data in `shared/ewasm-bench` next to the
+/// workspace, read from there and never copied into the repository (see its README).
+pub const PAIRING_PATH: &str = concat!(
+    env!("CARGO_MANIFEST_DIR"),
+    "/../../shared/ewasm-bench/pairing_ten_point_match_1.wasm"
+);
+
+/// Keccak-256 of the pairing contract's linear memory (all 18 pages: the first call grows
+/// it from 17) after the first `main()` on a fresh instance, recorded by running
+/// `profile ewasm-bench/pairing_ten_point_match_1 VARIANT` on all four variants: wasmi
+/// 2.0.0 (fuel off and on) and our engine (metering off and on) gave this same digest (and
+/// so did wasmtime, outside the repository).
+///
+/// Later calls need no reset: from the second call on every call executes the same
+/// instructions (equal wasmi fuel and our gas per call; `profile ... ours-on 1` and
+/// `... ours-on 2` print them), and they leave the same memory except one byte: the
+/// contract's allocator (dlmalloc) counts large frees down in its release-check counter
+/// (the i32 at address 3604: 4095 after the first call, one less after each further call),
+/// which would trigger one short walk of its segment list only after 4095 calls. The first call differs slightly (it grows memory and
+/// sets up the allocator), so the check runs on a fresh instance, before timing.
+const PAIRING_MEMORY_KECCAK: &str =
+    "3a00163e303c11a87570bd45c37398af32857d76b034b58826f5f7f486ad9a00";
+
+/// The pairing contract as a workload (`main()`, memory digest checked), or why it is
+/// skipped: the file is absent or unreadable.
+pub fn pairing_workload() -> Result<Workload, String> {
+    let wasm = std::fs::read(PAIRING_PATH).map_err(|e| format!("{PAIRING_PATH}: {e}"))?;
+    Ok(Workload {
+        name: PAIRING_NAME.to_string(),
+        wasm,
+        entry: Entry::Main {
+            memory_keccak: hex::decode(PAIRING_MEMORY_KECCAK)
+                .ok()
+                .and_then(|d| d.try_into().ok())
+                .unwrap_or_else(|| panic!("PAIRING_MEMORY_KECCAK is not 32 hex bytes")),
+        },
+    })
 }
 
 /// CPU time consumed so far by the calling thread (`CLOCK_THREAD_CPUTIME_ID`). Unlike wall
@@ -241,6 +426,14 @@ pub fn min_times(runs: usize, fs: &mut [&mut dyn FnMut()]) -> Vec<Duration> {
         }
     }
     best
+}
+
+/// One call of `entry` on `instance` as a timing closure whose result is kept alive with
+/// `black_box`.
+pub fn entry_runner<'a>(instance: &'a mut impl Instance, entry: &'a Entry) -> impl FnMut() + 'a {
+    move || {
+        black_box(instance.call(black_box(entry)));
+    }
 }
 
 /// `f(arg)` as a timing closure whose result is kept alive with `black_box`.

@@ -10,8 +10,8 @@ use std::time::Duration;
 use u256::U256;
 
 use crate::common::{
-    bench_dir, min_times, native_drag_race, ratio, read, runner, Ours, Wasmi, Workload, DRAG_C,
-    DRAG_LOW_20000, DRAG_X0, STATISTIC,
+    bench_dir, min_times, native_drag_race, ratio, read, runner, Entry, Instance, Ours, Wasmi,
+    Workload, DRAG_C, DRAG_LOW_20000, DRAG_X0, STATISTIC,
 };
 
 /// Steps per run.
@@ -59,8 +59,10 @@ pub fn bignum_workload(name: &str) -> Workload {
     Workload {
         name: name.to_string(),
         wasm,
-        arg: N,
-        expected: (DRAG_LOW_20000 as i64).swap_bytes(),
+        entry: Entry::Run {
+            arg: N,
+            expected: (DRAG_LOW_20000 as i64).swap_bytes(),
+        },
     }
 }
 
