@@ -3,6 +3,10 @@
 //! frame), 32-bit immediates and constants, and whose results name a destination slot.
 //! Branch targets are relative instruction offsets resolved at translation.
 //!
+//! This is the translator's form (its fusion rules inspect and rewrite it); the executor
+//! encodes each instruction one to one into a word that carries its handler
+//! (`exec::encode`).
+//!
 //! The numeric families (unary, binary, binary with an immediate, compare-and-branch) are
 //! generated from the tables at the bottom of this file, which are the single source of
 //! truth for the operator mapping ([`unary`], [`binary`], [`binary_imm`]) and the fusion
@@ -30,7 +34,6 @@ macro_rules! define_isa {
         /// One compiled instruction (see the module documentation for the operand model).
         /// Every variant's semantics is one sentence; `fp[s]` is slot `s` of the current frame.
         #[derive(Debug, Clone, Copy, PartialEq)]
-        #[repr(align(16))]
         pub enum Instr {
             /// Trap with `Trap::Unreachable`.
             Unreachable,
@@ -128,14 +131,13 @@ macro_rules! define_isa {
                 /// First argument slot.
                 base: Slot,
             },
-            /// Operand words of the preceding instruction; never executed.
+            /// Operands of the preceding instruction (`Select`: the second value's slot;
+            /// `CallIndirect`: the index slot and the table); never executed.
             Args {
-                /// First operand.
-                a: u32,
-                /// Second operand.
+                /// A slot.
+                a: Slot,
+                /// An index.
                 b: u32,
-                /// Third operand.
-                c: u32,
             },
             /// `fp[dst] = fp[src]`.
             Copy {
@@ -390,8 +392,8 @@ macro_rules! define_isa {
                 $br_imm {
                     /// Left operand.
                     lhs: Slot,
-                    /// Right operand (i64: sign-extended).
-                    imm: i32,
+                    /// Right operand (sign-extended).
+                    imm: i16,
                     /// Relative target.
                     offset: Offset,
                 },
@@ -425,11 +427,12 @@ macro_rules! define_isa {
         }
 
         /// Fusion: the compare-and-branch form of an integer compare instruction `cmp`
-        /// (its destination dropped), jumping by `offset` when the compare is true.
+        /// (its destination dropped), jumping by `offset` when the compare is true; an
+        /// immediate must fit an i16 there.
         pub(crate) fn branch_form(cmp: Instr, offset: Offset) -> Option<Instr> {
             match cmp {
                 $( Instr::$cmp { lhs, rhs, .. } => Some(Instr::$br { lhs, rhs, offset }), )*
-                $( Instr::$cmp_imm { lhs, imm, .. } => Some(Instr::$br_imm { lhs, imm, offset }), )*
+                $( Instr::$cmp_imm { lhs, imm, .. } => i16::try_from(imm).ok().map(|imm| Instr::$br_imm { lhs, imm, offset }), )*
                 Instr::I32Eqz { src, .. } => Some(Instr::BrIfEqz { cond: src, offset }),
                 Instr::I64Eqz { src, .. } => Some(Instr::BrIfI64Eqz { cond: src, offset }),
                 _ => None,
@@ -492,6 +495,12 @@ macro_rules! define_isa {
                     | Instr::Bignum { dst, .. } => Some(dst),
                     _ => None,
                 }
+            }
+
+            /// The relative target of a branch instruction.
+            pub(crate) fn offset(&self) -> Option<Offset> {
+                let mut copy = *self;
+                copy.offset_mut().map(|o| *o)
             }
 
             /// The relative target of a branch instruction (for patching forward branches).
@@ -671,6 +680,24 @@ mod tests {
     #[test]
     fn instr_is_16_bytes() {
         assert_eq!(std::mem::size_of::<Instr>(), 16);
+    }
+
+    #[test]
+    fn branch_immediates_must_fit_an_i16() {
+        let cmp = |imm| Instr::I32LtSImm {
+            dst: 0,
+            lhs: 1,
+            imm,
+        };
+        assert_eq!(
+            branch_form(cmp(-32768), 5),
+            Some(Instr::BrIfI32LtSImm {
+                lhs: 1,
+                imm: -32768,
+                offset: 5
+            })
+        );
+        assert_eq!(branch_form(cmp(32768), 5), None);
     }
 
     #[test]

@@ -1,7 +1,6 @@
 //! Linear memory: a byte vector bounded by its declared maximum and the configured page cap,
 //! and the bounds-checked little-endian access helpers used by the interpreter.
 
-use super::trap::Trap;
 use super::types::Limits;
 
 /// Bytes per Wasm page.
@@ -67,42 +66,6 @@ impl Memory {
     }
 }
 
-/// Reads `N` bytes at `addr + offset` (effective address computed without wrapping).
-#[inline(always)]
-pub(crate) fn load_bytes<const N: usize>(
-    mem: &[u8],
-    addr: u32,
-    offset: u32,
-) -> Result<[u8; N], Trap> {
-    let start = addr as usize + offset as usize;
-    match mem.get(start..start + N) {
-        Some(slice) => {
-            let mut out = [0u8; N];
-            out.copy_from_slice(slice);
-            Ok(out)
-        }
-        None => Err(Trap::MemoryOutOfBounds),
-    }
-}
-
-/// Writes `bytes` at `addr + offset`.
-#[inline(always)]
-pub(crate) fn store_bytes<const N: usize>(
-    mem: &mut [u8],
-    addr: u32,
-    offset: u32,
-    bytes: [u8; N],
-) -> Result<(), Trap> {
-    let start = addr as usize + offset as usize;
-    match mem.get_mut(start..start + N) {
-        Some(slice) => {
-            slice.copy_from_slice(&bytes);
-            Ok(())
-        }
-        None => Err(Trap::MemoryOutOfBounds),
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -121,20 +84,5 @@ mod tests {
         assert_eq!(m.grow(1), None, "cap of 2 pages");
         assert_eq!(m.pages(), 2);
         assert!(Memory::new(Limits { min: 3, max: None }, 2).is_none());
-    }
-
-    #[test]
-    fn access_checks_the_whole_range() {
-        let mut mem = vec![0u8; 8];
-        assert_eq!(
-            store_bytes(&mut mem, 4, 0, 0x0403_0201u32.to_le_bytes()),
-            Ok(())
-        );
-        assert_eq!(load_bytes::<4>(&mem, 2, 2), Ok([1, 2, 3, 4]));
-        assert_eq!(load_bytes::<4>(&mem, 5, 0), Err(Trap::MemoryOutOfBounds));
-        assert_eq!(
-            load_bytes::<1>(&mem, u32::MAX, u32::MAX),
-            Err(Trap::MemoryOutOfBounds)
-        );
     }
 }

@@ -12,6 +12,8 @@ use wasmparser::{
 
 use super::bignum::{BigCall, Intrinsic};
 use super::config::Config;
+use super::exec::word::Word;
+#[cfg(test)]
 use super::isa::Instr;
 use super::translate::{translate_body, TranslateAllocs, TranslateCtx, TranslateOut};
 use super::types::{ExportType, ExternType, FuncType, GlobalType, ImportType, Limits, ValType};
@@ -100,7 +102,13 @@ pub(crate) struct ModuleInner {
     pub start: Option<u32>,
     pub elems: Vec<ElemSegment>,
     pub datas: Vec<DataSegment>,
-    pub code: Vec<Instr>,
+    /// The executed code of every body.
+    pub code: Vec<Word>,
+    /// 64-bit constants of the code that fit no immediate.
+    pub consts: Vec<u64>,
+    /// The translated instructions, word for word (tests inspect them).
+    #[cfg(test)]
+    pub ir: Vec<Instr>,
     pub uses_floats: bool,
     /// Per imported function: the native operation it is bound to, if any.
     pub import_intrinsics: Vec<Option<Intrinsic>>,
@@ -224,8 +232,11 @@ impl Module {
                     };
                     let out = TranslateOut {
                         code: &mut m.code,
+                        consts: &mut m.consts,
                         bigcalls: &mut m.bigcalls,
                         uses_floats: &mut m.uses_floats,
+                        #[cfg(test)]
+                        ir: &mut m.ir,
                     };
                     let compiled =
                         translate_body(&ctx, &mut fv, &body, out, &mut translate_allocs)?;
@@ -280,7 +291,7 @@ impl Module {
         self.inner.uses_floats
     }
 
-    /// Number of compiled instructions (all bodies).
+    /// Number of compiled instruction words (all bodies).
     pub fn code_len(&self) -> usize {
         self.inner.code.len()
     }

@@ -2,16 +2,14 @@
 //! value stack, and the one place where slots are read and written without bounds checks.
 //!
 //! Invariant (established by the translator and the call sequence): every slot operand of
-//! a function's instructions is below its `frame_size` (parameters, locals and the
-//! temporaries of the operand stack up to its maximum height), and before a function runs
-//! its frame `fp[0..frame_size]` lies inside the value stack. The debug assertions check
-//! the stack bound in every test build.
-
-use crate::engine::isa::Slot;
+//! a function's code is below its `frame_size` (parameters, locals and the temporaries of
+//! the operand stack up to its maximum height), and before a function runs its frame
+//! `fp[0..frame_size]` lies inside the value stack. Debug builds check the stack bound at
+//! every access.
 
 /// The current frame: slot `s` is `*ptr.add(s)`.
 #[derive(Debug, Clone, Copy)]
-pub(super) struct Fp {
+pub(crate) struct Fp {
     ptr: *mut u64,
     /// One past the value stack's last slot (checked in debug builds).
     #[cfg(debug_assertions)]
@@ -35,31 +33,39 @@ impl Fp {
         }
     }
 
-    /// Reads slot `s`.
+    /// The frame's offset in slots from `base` (the start of the value stack).
     #[inline(always)]
-    pub fn get(self, s: Slot) -> u64 {
-        let p = self.ptr.wrapping_add(s as usize);
+    pub fn offset_from(self, base: *mut u64) -> usize {
+        (self.ptr as usize - base as usize) / std::mem::size_of::<u64>()
+    }
+
+    #[inline(always)]
+    fn at(self, s: u16) -> *mut u64 {
+        let p = self.ptr.wrapping_add(usize::from(s));
         #[cfg(debug_assertions)]
         assert!(p < self.end, "slot {s} outside the value stack");
+        p
+    }
+
+    /// Reads slot `s`.
+    #[inline(always)]
+    pub fn get(self, s: u16) -> u64 {
         // SAFETY: by the module invariant `s` is inside the current frame, which lies
         // inside the value stack's allocation; slots are plain `u64`s.
-        unsafe { *p }
+        unsafe { *self.at(s) }
     }
 
     /// Writes slot `s`.
     #[inline(always)]
-    pub fn set(self, s: Slot, value: u64) {
-        let p = self.ptr.wrapping_add(s as usize);
-        #[cfg(debug_assertions)]
-        assert!(p < self.end, "slot {s} outside the value stack");
+    pub fn set(self, s: u16, value: u64) {
         // SAFETY: as in `get`.
-        unsafe { *p = value }
+        unsafe { *self.at(s) = value }
     }
 
-    /// The slots `s..s + n` (arguments of a host call).
+    /// The slots `s..s + n` (the arguments of a host call).
     #[inline(always)]
-    pub fn slice<'a>(self, s: Slot, n: usize) -> &'a [u64] {
-        let p = self.ptr.wrapping_add(s as usize);
+    pub fn slice<'a>(self, s: u16, n: usize) -> &'a [u64] {
+        let p = self.ptr.wrapping_add(usize::from(s));
         #[cfg(debug_assertions)]
         assert!(
             p.wrapping_add(n) <= self.end,
@@ -72,9 +78,9 @@ impl Fp {
 
     /// Copies `n` slots from `src` to `dst` (the ranges may overlap).
     #[inline(always)]
-    pub fn copy(self, dst: Slot, src: Slot, n: usize) {
-        let from = self.ptr.wrapping_add(src as usize);
-        let to = self.ptr.wrapping_add(dst as usize);
+    pub fn copy(self, dst: u16, src: u16, n: usize) {
+        let from = self.ptr.wrapping_add(usize::from(src));
+        let to = self.ptr.wrapping_add(usize::from(dst));
         #[cfg(debug_assertions)]
         assert!(
             from.wrapping_add(n) <= self.end && to.wrapping_add(n) <= self.end,
@@ -84,9 +90,19 @@ impl Fp {
         unsafe { std::ptr::copy(from, to, n) }
     }
 
+    /// The frame `base` slots further (a callee's frame at the caller's argument slots).
+    #[inline(always)]
+    pub fn add(self, base: u16) -> Fp {
+        Fp {
+            ptr: self.ptr.wrapping_add(usize::from(base)),
+            #[cfg(debug_assertions)]
+            end: self.end,
+        }
+    }
+
     /// Zeroes `n` slots from `s` (a callee's declared locals).
     #[inline(always)]
-    pub fn zero(self, s: Slot, n: usize) {
+    pub fn zero(self, s: u32, n: usize) {
         let p = self.ptr.wrapping_add(s as usize);
         #[cfg(debug_assertions)]
         assert!(

@@ -1,83 +1,172 @@
-//! Memory handlers of the interpreter: bounds-checked loads and stores between linear
-//! memory and frame slots.
+//! Memory handlers: bounds-checked loads and stores between linear memory and frame slots,
+//! `memory.size` and `memory.grow`.
+//!
+//! Word operands: loads `a` = destination, `b` = address slot, `c` = static offset; stores
+//! `a` = address slot, `b` = value slot, `c` = static offset.
 
 use super::frame::Fp;
-use crate::engine::isa::Slot;
-use crate::engine::memory::{load_bytes, store_bytes};
+use super::word::{next, Done, Ip, Mem, Word};
+use super::Exec;
+use crate::engine::config::GROW_GAS_PER_PAGE;
+use crate::engine::isa::Instr;
+use crate::engine::memory::PAGE_SIZE;
 use crate::engine::trap::Trap;
 
-/// `fp[dst] = conv(N bytes at fp[addr] + offset)`.
+/// The `N` bytes at `addr + offset` (the effective address does not wrap), if in bounds.
 #[inline(always)]
-pub(super) fn load<const N: usize>(
-    mem: &[u8],
-    fp: Fp,
-    dst: Slot,
-    addr: Slot,
-    offset: u32,
-    conv: impl FnOnce([u8; N]) -> u64,
-) -> Result<(), Trap> {
-    let bytes = load_bytes::<N>(mem, fp.get(addr) as u32, offset)?;
-    fp.set(dst, conv(bytes));
-    Ok(())
+fn read<const N: usize>(mem: Mem, addr: u64, offset: u32) -> Option<[u8; N]> {
+    let ea = (addr as u32 as u64) + u64::from(offset);
+    if ea + N as u64 > mem.len as u64 {
+        return None;
+    }
+    // SAFETY: `ea + N <= mem.len`, so the bytes lie inside the memory buffer `mem`
+    // describes (see `Mem::bytes`); unaligned reads of bytes are always allowed.
+    Some(unsafe { std::ptr::read_unaligned(mem.ptr.add(ea as usize) as *const [u8; N]) })
 }
 
-/// Stores `conv(fp[value])` at `fp[addr] + offset`.
+/// Writes `bytes` at `addr + offset`; `false` if out of bounds (nothing written).
 #[inline(always)]
-pub(super) fn store<const N: usize>(
-    mem: &mut [u8],
-    fp: Fp,
-    addr: Slot,
-    value: Slot,
-    offset: u32,
-    conv: impl FnOnce(u64) -> [u8; N],
-) -> Result<(), Trap> {
-    store_bytes(mem, fp.get(addr) as u32, offset, conv(fp.get(value)))
+fn write<const N: usize>(mem: Mem, addr: u64, offset: u32, bytes: [u8; N]) -> bool {
+    let ea = (addr as u32 as u64) + u64::from(offset);
+    if ea + N as u64 > mem.len as u64 {
+        return false;
+    }
+    // SAFETY: as in `read`.
+    unsafe { std::ptr::write_unaligned(mem.ptr.add(ea as usize) as *mut [u8; N], bytes) };
+    true
 }
 
-/// Little-endian u32 into a zero-extended slot.
-#[inline(always)]
-pub(super) fn u32_le(b: [u8; 4]) -> u64 {
-    u64::from(u32::from_le_bytes(b))
+macro_rules! loads {
+    ($($name:ident: $n:literal => $conv:expr),* $(,)?) => {
+        $(
+            #[doc = concat!("`", stringify!($name), "`: `a = load(b + c)`.")]
+            #[allow(non_snake_case)]
+            fn $name(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
+                let w = ip.word();
+                let Some(bytes) = read::<$n>(mem, fp.get(w.b), w.c) else {
+                    return ex.trap(Trap::MemoryOutOfBounds);
+                };
+                let conv: fn([u8; $n]) -> u64 = $conv;
+                fp.set(w.a, conv(bytes));
+                next(ip, fp, mem, ex, d)
+            }
+        )*
+    };
 }
 
-/// Little-endian u16 into a zero-extended slot.
-#[inline(always)]
-pub(super) fn u16_le(b: [u8; 2]) -> u64 {
-    u64::from(u16::from_le_bytes(b))
+macro_rules! stores {
+    ($($name:ident: $n:literal => $conv:expr),* $(,)?) => {
+        $(
+            #[doc = concat!("`", stringify!($name), "`: `store(a + c, b)`.")]
+            #[allow(non_snake_case)]
+            fn $name(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
+                let w = ip.word();
+                let conv: fn(u64) -> [u8; $n] = $conv;
+                if !write(mem, fp.get(w.a), w.c, conv(fp.get(w.b))) {
+                    return ex.trap(Trap::MemoryOutOfBounds);
+                }
+                next(ip, fp, mem, ex, d)
+            }
+        )*
+    };
 }
 
-/// A byte into a zero-extended slot.
-#[inline(always)]
-pub(super) fn u8_(b: [u8; 1]) -> u64 {
-    u64::from(b[0])
+loads! {
+    I32Load: 4 => |b| u64::from(u32::from_le_bytes(b)),
+    I64Load: 8 => u64::from_le_bytes,
+    I32Load8S: 1 => |b| u64::from(b[0] as i8 as i32 as u32),
+    I32Load8U: 1 => |b| u64::from(b[0]),
+    I32Load16S: 2 => |b| u64::from(i16::from_le_bytes(b) as i32 as u32),
+    I32Load16U: 2 => |b| u64::from(u16::from_le_bytes(b)),
+    I64Load8S: 1 => |b| b[0] as i8 as i64 as u64,
+    I64Load16S: 2 => |b| i16::from_le_bytes(b) as i64 as u64,
+    I64Load32S: 4 => |b| i32::from_le_bytes(b) as i64 as u64,
 }
 
-/// A signed byte into an i32 slot (zero-extended i32).
-#[inline(always)]
-pub(super) fn i8_to_i32(b: [u8; 1]) -> u64 {
-    u64::from(b[0] as i8 as i32 as u32)
+stores! {
+    I32Store: 4 => |v| (v as u32).to_le_bytes(),
+    I64Store: 8 => u64::to_le_bytes,
+    I32Store8: 1 => |v| [v as u8],
+    I32Store16: 2 => |v| (v as u16).to_le_bytes(),
 }
 
-/// A signed little-endian i16 into an i32 slot.
-#[inline(always)]
-pub(super) fn i16_to_i32(b: [u8; 2]) -> u64 {
-    u64::from(i16::from_le_bytes(b) as i32 as u32)
+/// `memory.size`: `a` = size in pages.
+fn memory_size(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
+    let w = ip.word();
+    fp.set(w.a, (mem.len / PAGE_SIZE) as u64);
+    next(ip, fp, mem, ex, d)
 }
 
-/// A signed byte into an i64 slot.
-#[inline(always)]
-pub(super) fn i8_to_i64(b: [u8; 1]) -> u64 {
-    b[0] as i8 as i64 as u64
+/// `memory.grow`: grows by `b` pages (charged per page when metering); `a` = old size or -1.
+fn memory_grow(ip: Ip, fp: Fp, _mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
+    let w = ip.word();
+    let delta = fp.get(w.b) as u32;
+    if ex.limits.metering && !ex.charge(i64::from(delta) * GROW_GAS_PER_PAGE) {
+        return ex.trap(Trap::OutOfGas);
+    }
+    let memory = &mut ex.memories[ex.inst.memory as usize];
+    let old = memory.grow(delta).unwrap_or(u32::MAX);
+    // The buffer may have moved.
+    let mem = ex.memory();
+    fp.set(w.a, u64::from(old));
+    next(ip, fp, mem, ex, d)
 }
 
-/// A signed little-endian i16 into an i64 slot.
-#[inline(always)]
-pub(super) fn i16_to_i64(b: [u8; 2]) -> u64 {
-    i16::from_le_bytes(b) as i64 as u64
+/// The word of a memory instruction, or `None` for any other.
+pub(super) fn encode(instr: &Instr) -> Option<Word> {
+    let load = |h, dst: u32, addr: u32, offset| Word::new(h, dst as u16, addr as u16, offset);
+    Some(match *instr {
+        Instr::I32Load { dst, addr, offset } => load(I32Load, dst, addr, offset),
+        Instr::I64Load { dst, addr, offset } => load(I64Load, dst, addr, offset),
+        Instr::I32Load8S { dst, addr, offset } => load(I32Load8S, dst, addr, offset),
+        Instr::I32Load8U { dst, addr, offset } => load(I32Load8U, dst, addr, offset),
+        Instr::I32Load16S { dst, addr, offset } => load(I32Load16S, dst, addr, offset),
+        Instr::I32Load16U { dst, addr, offset } => load(I32Load16U, dst, addr, offset),
+        Instr::I64Load8S { dst, addr, offset } => load(I64Load8S, dst, addr, offset),
+        Instr::I64Load16S { dst, addr, offset } => load(I64Load16S, dst, addr, offset),
+        Instr::I64Load32S { dst, addr, offset } => load(I64Load32S, dst, addr, offset),
+        Instr::I32Store {
+            addr,
+            value,
+            offset,
+        } => load(I32Store, addr, value, offset),
+        Instr::I64Store {
+            addr,
+            value,
+            offset,
+        } => load(I64Store, addr, value, offset),
+        Instr::I32Store8 {
+            addr,
+            value,
+            offset,
+        } => load(I32Store8, addr, value, offset),
+        Instr::I32Store16 {
+            addr,
+            value,
+            offset,
+        } => load(I32Store16, addr, value, offset),
+        Instr::MemorySize { dst } => Word::new(memory_size, dst as u16, 0, 0),
+        Instr::MemoryGrow { dst, delta } => Word::new(memory_grow, dst as u16, delta as u16, 0),
+        _ => return None,
+    })
 }
 
-/// A signed little-endian i32 into an i64 slot.
-#[inline(always)]
-pub(super) fn i32_to_i64(b: [u8; 4]) -> u64 {
-    i32::from_le_bytes(b) as i64 as u64
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn accesses_check_the_whole_range_without_wrapping() {
+        let mut bytes = vec![0u8; 8];
+        let mem = Mem::of(&mut bytes);
+        assert!(write(mem, 4, 0, 0x0403_0201u32.to_le_bytes()));
+        assert_eq!(read::<4>(mem, 2, 2), Some([1, 2, 3, 4]));
+        assert_eq!(read::<4>(mem, 5, 0), None);
+        assert!(!write(mem, 7, 0, [0u8; 2]));
+        // The address is an i32: only its low 32 bits count, then the offset is added
+        // without wrapping.
+        assert_eq!(read::<1>(mem, 0xffff_ffff_0000_0004, 0), Some([1]));
+        assert_eq!(read::<1>(mem, u64::from(u32::MAX), u32::MAX), None);
+        assert_eq!(bytes[4..], [1, 2, 3, 4]);
+    }
 }

@@ -60,11 +60,7 @@ impl Translator<'_, '_> {
         };
         let base = self.pop_to_positional(params);
         self.emit(Instr::CallIndirect { ty, base });
-        self.emit(Instr::Args {
-            a: index,
-            b: table,
-            c: 0,
-        });
+        self.emit(Instr::Args { a: index, b: table });
         self.push_results(results);
         Ok(())
     }

@@ -17,6 +17,8 @@ use wasmparser::{FuncValidator, FunctionBody, Operator, OperatorsReader, Validat
 
 use super::bignum::{BigCall, Intrinsic};
 use super::config::Config;
+use super::exec::encode::encode_body;
+use super::exec::word::Word;
 use super::isa::{self, Instr, Slot};
 use super::module::{CompileError, CompiledFunc};
 use super::types::FuncType;
@@ -38,12 +40,17 @@ pub(crate) struct TranslateCtx<'a> {
 
 /// Where a body translation appends its output.
 pub(crate) struct TranslateOut<'a> {
-    /// The module's instructions.
-    pub code: &'a mut Vec<Instr>,
+    /// The module's executed code.
+    pub code: &'a mut Vec<Word>,
+    /// The module's 64-bit constants that fit no immediate.
+    pub consts: &'a mut Vec<u64>,
     /// The module's bignum call sites.
     pub bigcalls: &'a mut Vec<BigCall>,
     /// Set when the body uses a float instruction.
     pub uses_floats: &'a mut bool,
+    /// The translated instructions of every body (tests inspect them).
+    #[cfg(test)]
+    pub ir: &'a mut Vec<Instr>,
 }
 
 /// Allocations reused from one body to the next.
@@ -51,7 +58,11 @@ pub(crate) struct TranslateOut<'a> {
 pub(crate) struct TranslateAllocs {
     providers: Providers,
     ctrl: Vec<Ctrl>,
+    body: Vec<Instr>,
 }
+
+/// The most slots a call frame may have (word operands are 16-bit).
+const MAX_FRAME_SLOTS: u32 = 1 << 16;
 
 /// An operand taken off the provider stack.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -93,9 +104,12 @@ pub(crate) fn translate_body(
     allocs: &mut TranslateAllocs,
 ) -> Result<CompiledFunc, CompileError> {
     let TranslateOut {
-        code,
+        code: words,
+        consts,
         bigcalls,
         uses_floats,
+        #[cfg(test)]
+        ir,
     } = out;
     let mut reader = body.get_binary_reader();
     fv.read_locals(&mut reader)?;
@@ -103,12 +117,14 @@ pub(crate) fn translate_body(
     let mut reader = OperatorsReader::new(reader);
     let params = to_u32(ctx.func_type.params.len())?;
     let locals = fv.len_locals();
-    let entry = to_u32(code.len())?;
+    let entry = to_u32(words.len())?;
     let mut providers = std::mem::take(&mut allocs.providers);
     providers.reset(locals);
+    let mut body_code = std::mem::take(&mut allocs.body);
+    body_code.clear();
     let mut t = Translator {
         ctx,
-        code,
+        code: &mut body_code,
         bigcalls,
         providers,
         ctrl: std::mem::take(&mut allocs.ctrl),
@@ -134,9 +150,18 @@ pub(crate) fn translate_body(
     *uses_floats |= t.uses_floats;
     let frame_size = locals
         .checked_add(to_u32(t.providers.max_height())?)
-        .ok_or_else(|| control::error("function frame too large"))?;
+        .filter(|size| *size <= MAX_FRAME_SLOTS)
+        .ok_or_else(|| {
+            control::error(format!(
+                "function needs more than {MAX_FRAME_SLOTS} slots for its locals and operands"
+            ))
+        })?;
     allocs.providers = t.providers;
     allocs.ctrl = t.ctrl;
+    encode_body(&body_code, words, consts)?;
+    #[cfg(test)]
+    ir.extend_from_slice(&body_code);
+    allocs.body = body_code;
     Ok(CompiledFunc {
         entry,
         params,
@@ -456,10 +481,9 @@ impl Translator<'_, '_> {
         let rhs = self.slot_of(rhs, h - 1);
         let dst = self.providers.next_slot();
         self.emit(Instr::Select { dst, cond, lhs });
-        let at = self.emit(Instr::Args { a: rhs, b: 0, c: 0 });
+        // The destination is in the `Select`, not the last instruction: no retargeting.
+        self.emit(Instr::Args { a: rhs, b: 0 });
         self.providers.push_temp();
-        // The destination is in the `Select` word, not the last one: no retargeting.
-        debug_assert!(at > 0);
     }
 
     fn memory(&mut self, op: &Operator<'_>) -> Result<(), CompileError> {

@@ -16,8 +16,8 @@ fn body(m: &Module, index: usize) -> Vec<Instr> {
     let start = funcs[index].entry as usize;
     let end = funcs
         .get(index + 1)
-        .map_or(m.inner.code.len(), |f| f.entry as usize);
-    m.inner.code[start..end].to_vec()
+        .map_or(m.inner.ir.len(), |f| f.entry as usize);
+    m.inner.ir[start..end].to_vec()
 }
 
 fn run(wat: &str, name: &str, args: &[Value]) -> Vec<Value> {

@@ -1,0 +1,144 @@
+//! Call handlers: defined functions, imports (host functions or another instance's
+//! functions) and `call_indirect`.
+//!
+//! The callee's frame starts at the caller's slot `base`, where the arguments are; the
+//! caller's return position, frame and instance go on the frame stack. Word operands:
+//! `a` = `base`, `c` = function index (`CallIndirect`: type index, with the index slot in
+//! `a` and the table in `c` of the data word after it).
+
+use super::frame::Fp;
+use super::word::{continue_at, Done, Ip, Mem, Word};
+use super::{Exec, Frame};
+use crate::engine::host::HostCallContext;
+use crate::engine::isa::Instr;
+use crate::engine::module::CompiledFunc;
+use crate::engine::store::FuncKind;
+use crate::engine::trap::Trap;
+
+/// Enters `callee` of `instance` with its frame at slot `base` of `fp`, returning to `ret`.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn enter(
+    ret: Ip,
+    fp: Fp,
+    base: u16,
+    instance: usize,
+    callee: CompiledFunc,
+    mem: Mem,
+    ex: &mut Exec<'_>,
+    d: u32,
+) -> Done {
+    if ex.frames.len() + 1 >= ex.limits.max_call_depth {
+        return ex.trap(Trap::CallStackExhausted);
+    }
+    if !ex.step() {
+        return ex.trap(Trap::StepLimitExceeded);
+    }
+    let caller = fp.offset_from(ex.stack_base);
+    let offset = caller + usize::from(base);
+    let need = offset + callee.frame_size as usize;
+    let frame = if need > ex.stack.len() {
+        if let Err(t) = ex.reserve(need) {
+            return ex.trap(t);
+        }
+        ex.frame_at(offset)
+    } else {
+        fp.add(base)
+    };
+    ex.frames.push(Frame {
+        ret,
+        fp: caller,
+        inst: ex.cur as u32,
+    });
+    frame.zero(callee.params, callee.locals as usize);
+    let mem = if instance == ex.cur {
+        mem
+    } else {
+        ex.switch_to(instance)
+    };
+    let ip = Ip::at(&ex.inst.module.code, callee.entry as usize);
+    continue_at(ip, frame, mem, ex, d)
+}
+
+/// Calls the function at store address `addr` from the word at `ip` (`len` words long).
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+fn call_addr(
+    addr: u32,
+    ip: Ip,
+    len: i32,
+    fp: Fp,
+    base: u16,
+    mem: Mem,
+    ex: &mut Exec<'_>,
+    d: u32,
+) -> Done {
+    let f = ex.funcs[addr as usize];
+    let ret = ip.offset(len);
+    let id = match f.kind {
+        FuncKind::Wasm { instance, index } => {
+            let callee = ex.instances[instance as usize].module.funcs[index as usize];
+            return enter(ret, fp, base, instance as usize, callee, mem, ex, d);
+        }
+        FuncKind::Host(id) => id,
+    };
+    let sig = &ex.sigs[f.sig as usize];
+    let (n, r) = (sig.params.len(), sig.results.len());
+    if ex.scratch.len() < r {
+        ex.scratch.resize(r, 0);
+    }
+    let ctx = HostCallContext {
+        memory: mem.bytes(),
+        gas: &mut *ex.gas,
+    };
+    if let Err(t) = ex
+        .host
+        .call(id, ctx, fp.slice(base, n), &mut ex.scratch[..r])
+    {
+        return ex.trap(t);
+    }
+    for (k, v) in ex.scratch[..r].iter().enumerate() {
+        fp.set(base + k as u16, *v);
+    }
+    continue_at(ret, fp, mem, ex, d)
+}
+
+/// `call` of a defined function of the current instance.
+fn call_internal(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
+    let w = ip.word();
+    let callee = ex.inst.module.funcs[w.c as usize];
+    enter(ip.next(), fp, w.a, ex.cur, callee, mem, ex, d)
+}
+
+/// `call` of an imported function.
+fn call_import(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
+    let w = ip.word();
+    let addr = ex.inst.funcs[w.c as usize];
+    call_addr(addr, ip, 1, fp, w.a, mem, ex, d)
+}
+
+/// `call_indirect`: checks the table entry and its signature, then calls it.
+fn call_indirect(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
+    let w = ip.word();
+    let data = ip.next().word();
+    let i = fp.get(data.a) as u32 as usize;
+    let entry = match ex.tables[ex.inst.table as usize].elems.get(i) {
+        None => return ex.trap(Trap::TableOutOfBounds),
+        Some(None) => return ex.trap(Trap::UninitializedElement),
+        Some(Some(addr)) => *addr,
+    };
+    if ex.funcs[entry as usize].sig != ex.inst.sig_ids[w.c as usize] {
+        return ex.trap(Trap::IndirectCallTypeMismatch);
+    }
+    call_addr(entry, ip, 2, fp, w.a, mem, ex, d)
+}
+
+/// The word of a call instruction, or `None`.
+pub(super) fn encode(instr: &Instr) -> Option<Word> {
+    Some(match *instr {
+        Instr::CallInternal { func, base } => Word::new(call_internal, base as u16, 0, func),
+        Instr::CallImport { func, base } => Word::new(call_import, base as u16, 0, func),
+        Instr::CallIndirect { ty, base } => Word::new(call_indirect, base as u16, 0, ty),
+        _ => return None,
+    })
+}

@@ -1,0 +1,233 @@
+//! Control handlers: branches (plain, carrying a value, conditional, compare-and-branch,
+//! tables), returns, `unreachable` and metering charges.
+//!
+//! A branch's handler is chosen at encoding by its direction ([`Mode`]): a backward
+//! branch (a loop iteration) takes one step of the step budget, and with metering on it
+//! charges its loop's `ChargeGas` and continues after it, saving a dispatch per iteration.
+//!
+//! Word operands: `c` = relative offset; `a`, `b` = condition or compared slots (`b` an
+//! i16 immediate in the `Imm` forms); `BrCopy` `a` = destination, `b` = source.
+
+use super::frame::Fp;
+use super::word::{continue_at, next, Done, Handler, Ip, Mem, Word};
+use super::Exec;
+use crate::engine::isa::Instr;
+use crate::engine::ops::int::*;
+use crate::engine::ops::{FromImm, Raw};
+use crate::engine::trap::Trap;
+
+/// How a branch is taken: forward, backward, or backward onto a loop's `ChargeGas`.
+pub(super) type Mode = u8;
+/// A forward branch.
+pub(super) const FORWARD: Mode = 0;
+/// A backward branch (one step).
+pub(super) const BACK: Mode = 1;
+/// A backward branch onto a `ChargeGas` (one step, and the charge).
+pub(super) const BACK_CHARGE: Mode = 2;
+
+/// Takes a branch by `offset` from `ip`.
+#[inline(always)]
+fn jump<const M: Mode>(ip: Ip, offset: u32, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
+    let mut target = ip.offset(offset as i32);
+    if M != FORWARD {
+        if !ex.step() {
+            return ex.trap(Trap::StepLimitExceeded);
+        }
+        if M == BACK_CHARGE {
+            if !ex.charge(i64::from(target.word().c)) {
+                return ex.trap(Trap::OutOfGas);
+            }
+            target = target.next();
+        }
+    }
+    continue_at(target, fp, mem, ex, d)
+}
+
+/// `br`.
+fn br<const M: Mode>(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
+    jump::<M>(ip, ip.word().c, fp, mem, ex, d)
+}
+
+/// `br` carrying one value: `a = b`, then the jump.
+fn br_copy<const M: Mode>(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
+    let w = ip.word();
+    fp.set(w.a, fp.get(w.b));
+    jump::<M>(ip, w.c, fp, mem, ex, d)
+}
+
+macro_rules! br_if {
+    ($($name:ident: $cond:expr),* $(,)?) => {
+        $(
+            #[doc = concat!("`", stringify!($name), "`: jump if the condition in `a` holds.")]
+            #[allow(non_snake_case)]
+            fn $name<const M: Mode>(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
+                let w = ip.word();
+                let cond: fn(u64) -> bool = $cond;
+                if cond(fp.get(w.a)) {
+                    return jump::<M>(ip, w.c, fp, mem, ex, d);
+                }
+                next(ip, fp, mem, ex, d)
+            }
+        )*
+    };
+}
+
+br_if! {
+    BrIfNez: |v| v as u32 != 0,
+    BrIfEqz: |v| v as u32 == 0,
+    BrIfI64Nez: |v| v != 0,
+    BrIfI64Eqz: |v| v == 0,
+}
+
+macro_rules! br_cmp {
+    (
+        slots { $($name:ident => $f:ident),* $(,)? }
+        imm { $($iname:ident => $if:ident),* $(,)? }
+    ) => {
+        $(
+            #[doc = concat!("Jump if `", stringify!($f), "(a, b)`.")]
+            #[allow(non_snake_case)]
+            fn $name<const M: Mode>(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
+                let w = ip.word();
+                if $f(Raw::from_raw(fp.get(w.a)), Raw::from_raw(fp.get(w.b))) {
+                    return jump::<M>(ip, w.c, fp, mem, ex, d);
+                }
+                next(ip, fp, mem, ex, d)
+            }
+        )*
+        $(
+            #[doc = concat!("Jump if `", stringify!($if), "(a, imm b)`.")]
+            #[allow(non_snake_case)]
+            fn $iname<const M: Mode>(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
+                let w = ip.word();
+                let imm = FromImm::from_imm(i32::from(w.b as i16));
+                if $if(Raw::from_raw(fp.get(w.a)), imm) {
+                    return jump::<M>(ip, w.c, fp, mem, ex, d);
+                }
+                next(ip, fp, mem, ex, d)
+            }
+        )*
+
+        /// The word of a compare-and-branch taken in mode `m`.
+        fn encode_cmp(instr: &Instr, m: Mode) -> Option<Word> {
+            Some(match *instr {
+                $( Instr::$name { lhs, rhs, offset } => {
+                    Word::new(by_mode!($name, m), lhs as u16, rhs as u16, offset as u32)
+                } )*
+                $( Instr::$iname { lhs, imm, offset } => {
+                    Word::new(by_mode!($iname, m), lhs as u16, imm as u16, offset as u32)
+                } )*
+                _ => return None,
+            })
+        }
+    };
+}
+
+/// The instance of branch handler `$h` for mode `$m`.
+macro_rules! by_mode {
+    ($h:ident, $m:expr) => {{
+        let h: Handler = match $m {
+            FORWARD => $h::<FORWARD>,
+            BACK => $h::<BACK>,
+            _ => $h::<BACK_CHARGE>,
+        };
+        h
+    }};
+}
+
+br_cmp! {
+    slots {
+        BrIfI32Eq => i32_eq, BrIfI32Ne => i32_ne, BrIfI32LtS => i32_lt_s, BrIfI32LtU => i32_lt_u,
+        BrIfI32GtS => i32_gt_s, BrIfI32GtU => i32_gt_u, BrIfI32LeS => i32_le_s,
+        BrIfI32LeU => i32_le_u, BrIfI32GeS => i32_ge_s, BrIfI32GeU => i32_ge_u,
+        BrIfI64Eq => i64_eq, BrIfI64Ne => i64_ne, BrIfI64LtS => i64_lt_s, BrIfI64LtU => i64_lt_u,
+        BrIfI64GtS => i64_gt_s, BrIfI64GtU => i64_gt_u, BrIfI64LeS => i64_le_s,
+        BrIfI64LeU => i64_le_u, BrIfI64GeS => i64_ge_s, BrIfI64GeU => i64_ge_u,
+    }
+    imm {
+        BrIfI32EqImm => i32_eq, BrIfI32NeImm => i32_ne, BrIfI32LtSImm => i32_lt_s,
+        BrIfI32LtUImm => i32_lt_u, BrIfI32GtSImm => i32_gt_s, BrIfI32GtUImm => i32_gt_u,
+        BrIfI32LeSImm => i32_le_s, BrIfI32LeUImm => i32_le_u, BrIfI32GeSImm => i32_ge_s,
+        BrIfI32GeUImm => i32_ge_u,
+        BrIfI64EqImm => i64_eq, BrIfI64NeImm => i64_ne, BrIfI64LtSImm => i64_lt_s,
+        BrIfI64LtUImm => i64_lt_u, BrIfI64GtSImm => i64_gt_s, BrIfI64GtUImm => i64_gt_u,
+        BrIfI64LeSImm => i64_le_s, BrIfI64LeUImm => i64_le_u, BrIfI64GeSImm => i64_ge_s,
+        BrIfI64GeUImm => i64_ge_u,
+    }
+}
+
+/// `br_table`: continue at entry `min(a, c)` of the `c + 1` branch words that follow.
+fn br_table(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
+    let w = ip.word();
+    let i = (fp.get(w.a) as u32).min(w.c);
+    continue_at(ip.offset(1 + i as i32), fp, mem, ex, d)
+}
+
+/// `unreachable` (and any data word reached by mistake).
+pub(super) fn unreachable(_: Ip, _: Fp, _: Mem, ex: &mut Exec<'_>, _: u32) -> Done {
+    ex.trap(Trap::Unreachable)
+}
+
+/// A metered block's entry: charge `c`.
+fn charge_gas(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
+    if !ex.charge(i64::from(ip.word().c)) {
+        return ex.trap(Trap::OutOfGas);
+    }
+    next(ip, fp, mem, ex, d)
+}
+
+/// Returns `n` results (at `fp[0..n]`) to the caller, or ends the run.
+#[inline(always)]
+fn ret(fp: Fp, mem: Mem, ex: &mut Exec<'_>, n: usize, d: u32) -> Done {
+    let _ = fp;
+    let Some(caller) = ex.frames.pop() else {
+        ex.results = n;
+        return Done::Return;
+    };
+    let fp = ex.frame_at(caller.fp);
+    let mem = if caller.inst as usize == ex.cur {
+        mem
+    } else {
+        ex.switch_to(caller.inst as usize)
+    };
+    continue_at(caller.ret, fp, mem, ex, d)
+}
+
+/// `return` without results.
+fn return0(_: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
+    ret(fp, mem, ex, 0, d)
+}
+
+/// `return` of the value in `a`.
+fn return1(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
+    fp.set(0, fp.get(ip.word().a));
+    ret(fp, mem, ex, 1, d)
+}
+
+/// `return` of the `c` values from `a`.
+fn return_span(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
+    let w = ip.word();
+    fp.copy(0, w.a, w.c as usize);
+    ret(fp, mem, ex, w.c as usize, d)
+}
+
+/// The word of a control instruction (a branch taken in mode `m`), or `None`.
+pub(super) fn encode(instr: &Instr, m: Mode) -> Option<Word> {
+    let branch =
+        |h: Handler, a: u32, b: u32, offset: i32| Word::new(h, a as u16, b as u16, offset as u32);
+    Some(match *instr {
+        Instr::Unreachable => Word::new(unreachable, 0, 0, 0),
+        Instr::ChargeGas { amount } => Word::new(charge_gas, 0, 0, amount),
+        Instr::Br { offset } => branch(by_mode!(br, m), 0, 0, offset),
+        Instr::BrCopy { dst, src, offset } => branch(by_mode!(br_copy, m), dst, src, offset),
+        Instr::BrIfNez { cond, offset } => branch(by_mode!(BrIfNez, m), cond, 0, offset),
+        Instr::BrIfEqz { cond, offset } => branch(by_mode!(BrIfEqz, m), cond, 0, offset),
+        Instr::BrIfI64Nez { cond, offset } => branch(by_mode!(BrIfI64Nez, m), cond, 0, offset),
+        Instr::BrIfI64Eqz { cond, offset } => branch(by_mode!(BrIfI64Eqz, m), cond, 0, offset),
+        Instr::BrTable { index, len } => Word::new(br_table, index as u16, 0, len),
+        Instr::Return => Word::new(return0, 0, 0, 0),
+        Instr::Return1 { src } => Word::new(return1, src as u16, 0, 0),
+        Instr::ReturnSpan { src, len } => Word::new(return_span, src as u16, 0, len),
+        _ => return encode_cmp(instr, m),
+    })
+}

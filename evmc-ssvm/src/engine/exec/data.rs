@@ -1,0 +1,124 @@
+//! Data handlers: slot copies, constants, `select`, globals and bignum call sites.
+//!
+//! Word operands: `a` = destination (`GlobalSet`: source), `b` = source or condition, `c` =
+//! a source slot, a 32-bit constant, an index into the module's constants, globals or
+//! bignum call sites, or a count.
+
+use super::control::unreachable;
+use super::frame::Fp;
+use super::word::{next, Done, Ip, Mem, Word};
+use super::Exec;
+use crate::engine::bignum;
+use crate::engine::isa::Instr;
+use crate::engine::trap::Trap;
+
+/// `a = b`.
+fn copy(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
+    let w = ip.word();
+    fp.set(w.a, fp.get(w.b));
+    next(ip, fp, mem, ex, d)
+}
+
+/// `a.. = b..` for `c` slots (memmove).
+fn copy_span(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
+    let w = ip.word();
+    fp.copy(w.a, w.b, w.c as usize);
+    next(ip, fp, mem, ex, d)
+}
+
+/// `a = c` zero-extended (i32 and f32 constants, small i64 constants).
+fn const_u32(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
+    let w = ip.word();
+    fp.set(w.a, u64::from(w.c));
+    next(ip, fp, mem, ex, d)
+}
+
+/// `a = c` sign-extended (negative small i64 constants).
+fn const_i32(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
+    let w = ip.word();
+    fp.set(w.a, w.c as i32 as i64 as u64);
+    next(ip, fp, mem, ex, d)
+}
+
+/// `a = constant c` of the module's constant pool (other 64-bit constants).
+fn const_pool(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
+    let w = ip.word();
+    fp.set(w.a, ex.inst.module.consts[w.c as usize]);
+    next(ip, fp, mem, ex, d)
+}
+
+/// `select`: `a = if b != 0 { c } else { data.a }`; a data word follows.
+fn select(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
+    let w = ip.word();
+    let other = ip.next().word().a;
+    let v = if fp.get(w.b) as u32 != 0 {
+        fp.get(w.c as u16)
+    } else {
+        fp.get(other)
+    };
+    fp.set(w.a, v);
+    next(ip.next(), fp, mem, ex, d)
+}
+
+/// `a = global c`.
+fn global_get(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
+    let w = ip.word();
+    let addr = ex.inst.globals[w.c as usize];
+    fp.set(w.a, ex.globals[addr as usize].value);
+    next(ip, fp, mem, ex, d)
+}
+
+/// `global c = a`.
+fn global_set(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
+    let w = ip.word();
+    let addr = ex.inst.globals[w.c as usize];
+    ex.globals[addr as usize].value = fp.get(w.a);
+    next(ip, fp, mem, ex, d)
+}
+
+/// Bignum call site `c` of the module; a comparison's result goes to `a`.
+fn bignum(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
+    let w = ip.word();
+    let call = &ex.inst.module.bigcalls[w.c as usize];
+    let ptrs = call.pointers(|s| fp.get(s as u16));
+    let bytes = mem.bytes();
+    if ex.limits.metering {
+        let cost = bignum::gas(&call.intr, bytes, &ptrs);
+        if !ex.charge(i64::try_from(cost).unwrap_or(i64::MAX)) {
+            return ex.trap(Trap::OutOfGas);
+        }
+    }
+    match bignum::exec(call.intr.op, bytes, &ptrs) {
+        Ok(Some(v)) => fp.set(w.a, u64::from(v)),
+        Ok(None) => {}
+        Err(t) => return ex.trap(t),
+    }
+    next(ip, fp, mem, ex, d)
+}
+
+/// The word of a data instruction, or `None`; 64-bit constants that fit no immediate go
+/// to `consts`.
+pub(super) fn encode(instr: &Instr, consts: &mut Vec<u64>) -> Option<Word> {
+    let slot = |s: u32| s as u16;
+    Some(match *instr {
+        Instr::Copy { dst, src } => Word::new(copy, slot(dst), slot(src), 0),
+        Instr::CopySpan { dst, src, len } => Word::new(copy_span, slot(dst), slot(src), len),
+        Instr::Const { dst, value } => {
+            if let Ok(v) = u32::try_from(value) {
+                Word::new(const_u32, slot(dst), 0, v)
+            } else if let Ok(v) = i32::try_from(value as i64) {
+                Word::new(const_i32, slot(dst), 0, v as u32)
+            } else {
+                let index = u32::try_from(consts.len()).ok()?;
+                consts.push(value);
+                Word::new(const_pool, slot(dst), 0, index)
+            }
+        }
+        Instr::Select { dst, cond, lhs } => Word::new(select, slot(dst), slot(cond), lhs),
+        Instr::Args { a, b } => Word::new(unreachable, slot(a), 0, b),
+        Instr::GlobalGet { dst, index } => Word::new(global_get, slot(dst), 0, index),
+        Instr::GlobalSet { index, src } => Word::new(global_set, slot(src), 0, index),
+        Instr::Bignum { site, dst } => Word::new(bignum, slot(dst), 0, site),
+        _ => return None,
+    })
+}

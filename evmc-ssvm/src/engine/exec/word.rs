@@ -1,0 +1,148 @@
+//! The executed form of the code: one 16-byte [`Word`] per instruction holding the handler
+//! that runs it and its operands, and the dispatch from one handler to the next.
+//!
+//! Every handler ends by calling the next word's handler in tail position ([`next`],
+//! [`continue_at`]). Optimizing builds turn that call into a jump (LLVM sibling calls), so
+//! a run of instructions uses no native stack. Correctness does not depend on it: every
+//! dispatch spends one unit of a budget passed along in a register, and when it is used up
+//! the handler returns [`Done::Pause`] to the loop in `run`, which starts the next handler
+//! with a fresh budget. Without sibling calls (unoptimized builds, miri) a run therefore
+//! nests at most [`BUDGET`] native frames.
+
+use std::fmt;
+
+use super::frame::Fp;
+use super::Exec;
+
+/// Dispatches before a handler returns to the loop in `run` (bounds native stack use
+/// when tail calls are not optimized into jumps).
+pub(super) const BUDGET: u32 = 1024;
+
+/// A handler: runs the word at `ip` in the frame `fp` with the instance memory `mem`.
+pub(crate) type Handler = fn(Ip, Fp, Mem, &mut Exec<'_>, u32) -> Done;
+
+/// One executed instruction: its handler and up to 8 bytes of operands (slots are 16-bit,
+/// immediates, offsets and indices 32-bit). A data word (the operands of the word before
+/// it) has the `unreachable` handler.
+#[derive(Clone, Copy)]
+#[repr(C, align(16))]
+pub(crate) struct Word {
+    /// What runs this word.
+    pub h: Handler,
+    /// First operand (a slot, or the low bits of a constant).
+    pub a: u16,
+    /// Second operand (a slot or an i16 immediate).
+    pub b: u16,
+    /// Third operand (an immediate, offset, index, count or slot).
+    pub c: u32,
+}
+
+impl fmt::Debug for Word {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "Word({:p}, {}, {}, {})",
+            self.h as *const (), self.a, self.b, self.c
+        )
+    }
+}
+
+impl Word {
+    /// A word of handler `h` and operands `a`, `b`, `c`.
+    pub fn new(h: Handler, a: u16, b: u16, c: u32) -> Word {
+        Word { h, a, b, c }
+    }
+}
+
+/// The position of the running word.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Ip(*const Word);
+
+impl Ip {
+    /// Word `index` of `code`.
+    pub fn at(code: &[Word], index: usize) -> Ip {
+        Ip(code.as_ptr().wrapping_add(index))
+    }
+
+    /// The word here.
+    #[inline(always)]
+    pub fn word(self) -> Word {
+        // SAFETY: an `Ip` only ever points at a word of a module's code, which the module
+        // (kept alive by its instance for the whole run) never changes: entries and branch
+        // targets are resolved by the translator to words of the same body, every body ends
+        // in a return, data words are skipped by the word before them, and a `BrTable` is
+        // followed by its `len + 1` entries.
+        unsafe { *self.0 }
+    }
+
+    /// The word after this one.
+    #[inline(always)]
+    pub fn next(self) -> Ip {
+        Ip(self.0.wrapping_add(1))
+    }
+
+    /// The word `offset` words away.
+    #[inline(always)]
+    pub fn offset(self, offset: i32) -> Ip {
+        Ip(self.0.wrapping_offset(offset as isize))
+    }
+}
+
+/// The current instance's linear memory: base and length in bytes.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Mem {
+    pub ptr: *mut u8,
+    pub len: usize,
+}
+
+impl Mem {
+    /// The bytes of `data`.
+    pub fn of(data: &mut Vec<u8>) -> Mem {
+        Mem {
+            ptr: data.as_mut_ptr(),
+            len: data.len(),
+        }
+    }
+
+    /// The memory as a slice (for host calls and bignum operations).
+    pub fn bytes<'m>(self) -> &'m mut [u8] {
+        // SAFETY: `ptr` and `len` describe the current instance's memory buffer, taken
+        // after its last resize (`grow` refreshes them), and no other reference to the
+        // buffer is alive while a handler runs.
+        unsafe { std::slice::from_raw_parts_mut(self.ptr, self.len) }
+    }
+}
+
+/// How a handler stopped the run.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[repr(u8)]
+pub(crate) enum Done {
+    /// The entry function returned; the result count is in `Exec::results`.
+    Return,
+    /// The budget ran out; the loop resumes at `Exec::resume`.
+    Pause,
+    /// A trap; the reason is in `Exec::trap`.
+    Trap,
+}
+
+/// Runs the word at `ip`.
+#[inline(always)]
+pub(super) fn dispatch(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
+    (ip.word().h)(ip, fp, mem, ex, d)
+}
+
+/// Continues at `ip`, spending one unit of the budget (or pausing when it is used up).
+#[inline(always)]
+pub(super) fn continue_at(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
+    let d = d - 1;
+    if d == 0 {
+        return ex.pause(ip, fp, mem);
+    }
+    dispatch(ip, fp, mem, ex, d)
+}
+
+/// Continues with the word after `ip`.
+#[inline(always)]
+pub(super) fn next(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
+    continue_at(ip.next(), fp, mem, ex, d)
+}
