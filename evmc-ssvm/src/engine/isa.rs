@@ -497,12 +497,6 @@ macro_rules! define_isa {
                 }
             }
 
-            /// The relative target of a branch instruction.
-            pub(crate) fn offset(&self) -> Option<Offset> {
-                let mut copy = *self;
-                copy.offset_mut().map(|o| *o)
-            }
-
             /// The relative target of a branch instruction (for patching forward branches).
             pub(crate) fn offset_mut(&mut self) -> Option<&mut Offset> {
                 match self {

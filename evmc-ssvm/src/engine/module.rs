@@ -106,9 +106,9 @@ pub(crate) struct ModuleInner {
     pub code: Vec<Word>,
     /// 64-bit constants of the code that fit no immediate.
     pub consts: Vec<u64>,
-    /// The translated instructions, word for word (tests inspect them).
+    /// The translated instructions of each body (tests inspect them).
     #[cfg(test)]
-    pub ir: Vec<Instr>,
+    pub ir: Vec<Vec<Instr>>,
     pub uses_floats: bool,
     /// Per imported function: the native operation it is bound to, if any.
     pub import_intrinsics: Vec<Option<Intrinsic>>,

@@ -9,27 +9,33 @@
 //! i16 immediate in the `Imm` forms); `BrCopy` `a` = destination, `b` = source.
 
 use super::frame::Fp;
-use super::word::{continue_at, next, Done, Handler, Ip, Mem, Word};
+use super::word::{continue_at, goto, next, Done, Handler, Ip, Mem, Word};
 use super::Exec;
 use crate::engine::isa::Instr;
 use crate::engine::ops::int::*;
 use crate::engine::ops::{FromImm, Raw};
 use crate::engine::trap::Trap;
 
-/// How a branch is taken: forward, backward, or backward onto a loop's `ChargeGas`.
+/// How a branch is taken: forward, forward over a checkpoint, backward, or backward onto
+/// a loop's `ChargeGas`.
 pub(super) type Mode = u8;
-/// A forward branch.
+/// A forward branch within a checkpoint span (no event).
 pub(super) const FORWARD: Mode = 0;
-/// A backward branch (one step).
-pub(super) const BACK: Mode = 1;
-/// A backward branch onto a `ChargeGas` (one step, and the charge).
-pub(super) const BACK_CHARGE: Mode = 2;
+/// A forward branch over a checkpoint word (an event).
+pub(super) const FORWARD_EVENT: Mode = 1;
+/// A backward branch (one step; an event).
+pub(super) const BACK: Mode = 2;
+/// A backward branch onto a `ChargeGas` (one step, and the charge; an event).
+pub(super) const BACK_CHARGE: Mode = 3;
 
 /// Takes a branch by `offset` from `ip`.
 #[inline(always)]
 fn jump<const M: Mode>(ip: Ip, offset: u32, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
     let mut target = ip.offset(offset as i32);
-    if M != FORWARD {
+    if M == FORWARD {
+        return goto(target, fp, mem, ex, d);
+    }
+    if M != FORWARD_EVENT {
         if !ex.step() {
             return ex.trap(Trap::StepLimitExceeded);
         }
@@ -128,6 +134,7 @@ macro_rules! by_mode {
     ($h:ident, $m:expr) => {{
         let h: Handler = match $m {
             FORWARD => $h::<FORWARD>,
+            FORWARD_EVENT => $h::<FORWARD_EVENT>,
             BACK => $h::<BACK>,
             _ => $h::<BACK_CHARGE>,
         };
@@ -160,7 +167,12 @@ br_cmp! {
 fn br_table(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
     let w = ip.word();
     let i = (fp.get(w.a) as u32).min(w.c);
-    continue_at(ip.offset(1 + i as i32), fp, mem, ex, d)
+    goto(ip.offset(1 + i as i32), fp, mem, ex, d)
+}
+
+/// A checkpoint word (an event; see `word`).
+pub(super) fn checkpoint(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
+    continue_at(ip.next(), fp, mem, ex, d)
 }
 
 /// `unreachable` (and any data word reached by mistake).

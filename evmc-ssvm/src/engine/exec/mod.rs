@@ -99,12 +99,14 @@ pub(crate) struct Exec<'a> {
 }
 
 impl Exec<'_> {
-    /// Stops the run with `trap`.
+    /// Stops the run with `trap`. (The result goes through `black_box` so that callers
+    /// cannot assume it and must call this in tail position: a handler whose cold paths
+    /// end in tail calls needs no stack frame on its hot path.)
     #[cold]
     #[inline(never)]
     fn trap(&mut self, trap: Trap) -> Done {
         self.trap = trap;
-        Done::Trap
+        std::hint::black_box(Done::Trap)
     }
 
     /// Returns to the loop in `run`, which resumes at `ip`.
@@ -112,7 +114,7 @@ impl Exec<'_> {
     #[inline(never)]
     fn pause(&mut self, ip: Ip, fp: Fp, mem: Mem) -> Done {
         self.resume = Some((ip, fp, mem));
-        Done::Pause
+        std::hint::black_box(Done::Pause)
     }
 
     /// Switches to instance `i`; returns its memory.

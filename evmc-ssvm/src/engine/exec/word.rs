@@ -4,19 +4,25 @@
 //! Every handler ends by calling the next word's handler in tail position ([`next`],
 //! [`continue_at`]). Optimizing builds turn that call into a jump (LLVM sibling calls), so
 //! a run of instructions uses no native stack. Correctness does not depend on it: every
-//! dispatch spends one unit of a budget passed along in a register, and when it is used up
-//! the handler returns [`Done::Pause`] to the loop in `run`, which starts the next handler
-//! with a fresh budget. Without sibling calls (unoptimized builds, miri) a run therefore
-//! nests at most [`BUDGET`] native frames.
+//! *event* (a call, a return, a backward branch, a forward branch over a checkpoint word,
+//! a checkpoint word) spends one unit of a budget passed along in a register, and when it
+//! is used up the handler returns [`Done::Pause`] to the loop in `run`, which starts the
+//! next handler with a fresh budget. The encoder places a checkpoint word at least every
+//! [`CHECKPOINT_SPAN`] words of a body, so between two events a run executes at most that
+//! many words: without sibling calls (unoptimized builds, miri) a run nests at most
+//! `BUDGET * CHECKPOINT_SPAN` native frames.
 
 use std::fmt;
 
 use super::frame::Fp;
 use super::Exec;
 
-/// Dispatches before a handler returns to the loop in `run` (bounds native stack use
-/// when tail calls are not optimized into jumps).
-pub(super) const BUDGET: u32 = 1024;
+/// Events before a handler returns to the loop in `run` (bounds native stack use when
+/// tail calls are not optimized into jumps).
+pub(super) const BUDGET: u32 = 32;
+
+/// The most words between two checkpoints in a body's layout.
+pub(super) const CHECKPOINT_SPAN: usize = 128;
 
 /// A handler: runs the word at `ip` in the frame `fp` with the instance memory `mem`.
 pub(crate) type Handler = fn(Ip, Fp, Mem, &mut Exec<'_>, u32) -> Done;
@@ -131,7 +137,8 @@ pub(super) fn dispatch(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> D
     (ip.word().h)(ip, fp, mem, ex, d)
 }
 
-/// Continues at `ip`, spending one unit of the budget (or pausing when it is used up).
+/// Continues at `ip` after an event: spends one unit of the budget (or pauses when it is
+/// used up).
 #[inline(always)]
 pub(super) fn continue_at(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
     let d = d - 1;
@@ -141,8 +148,14 @@ pub(super) fn continue_at(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -
     dispatch(ip, fp, mem, ex, d)
 }
 
-/// Continues with the word after `ip`.
+/// Continues with the word after `ip` (no event).
 #[inline(always)]
 pub(super) fn next(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
-    continue_at(ip.next(), fp, mem, ex, d)
+    dispatch(ip.next(), fp, mem, ex, d)
+}
+
+/// Continues at `ip` (a forward branch that skips no checkpoint: no event).
+#[inline(always)]
+pub(super) fn goto(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
+    dispatch(ip, fp, mem, ex, d)
 }

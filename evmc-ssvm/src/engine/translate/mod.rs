@@ -50,7 +50,7 @@ pub(crate) struct TranslateOut<'a> {
     pub uses_floats: &'a mut bool,
     /// The translated instructions of every body (tests inspect them).
     #[cfg(test)]
-    pub ir: &'a mut Vec<Instr>,
+    pub ir: &'a mut Vec<Vec<Instr>>,
 }
 
 /// Allocations reused from one body to the next.
@@ -160,7 +160,7 @@ pub(crate) fn translate_body(
     allocs.ctrl = t.ctrl;
     encode_body(&body_code, words, consts)?;
     #[cfg(test)]
-    ir.extend_from_slice(&body_code);
+    ir.push(body_code.clone());
     allocs.body = body_code;
     Ok(CompiledFunc {
         entry,
