@@ -1,6 +1,6 @@
-//! The engine's register-form instruction set: a `Copy` enum of 16 bytes whose operands are
+//! The engine's register-form instruction set: a `Copy` enum of 24 bytes whose operands are
 //! frame slots (parameters, locals and stack temporaries share one slot space per call
-//! frame), 32-bit immediates and constants, and whose results name a destination slot.
+//! frame), immediates and constants, and whose results name a destination slot.
 //! Branch targets are relative instruction offsets resolved at translation.
 //!
 //! This is the translator's form (its fusion rules inspect and rewrite it); the executor
@@ -355,25 +355,25 @@ macro_rules! define_isa {
                 },
             )*
             $(
-                #[doc = concat!("`fp[dst] = ", stringify!($abase), "(fp[lhs], imm)` (i64: imm sign-extended).")]
+                #[doc = concat!("`fp[dst] = ", stringify!($abase), "(fp[lhs], imm)`.")]
                 $aimm {
                     /// Destination.
                     dst: Slot,
                     /// Left operand.
                     lhs: Slot,
-                    /// Right operand.
-                    imm: i32,
+                    /// Right operand (an i32 for i32 operators).
+                    imm: i64,
                 },
             )*
             $(
-                #[doc = concat!("`fp[dst] = ", stringify!($cmp), "(fp[lhs], imm)` (i64: imm sign-extended).")]
+                #[doc = concat!("`fp[dst] = ", stringify!($cmp), "(fp[lhs], imm)`.")]
                 $cmp_imm {
                     /// Destination.
                     dst: Slot,
                     /// Left operand.
                     lhs: Slot,
-                    /// Right operand.
-                    imm: i32,
+                    /// Right operand (an i32 for i32 operators).
+                    imm: i64,
                 },
             )*
             $(
@@ -392,8 +392,8 @@ macro_rules! define_isa {
                 $br_imm {
                     /// Left operand.
                     lhs: Slot,
-                    /// Right operand (sign-extended).
-                    imm: i16,
+                    /// Right operand (an i32 for i32 operators).
+                    imm: i64,
                     /// Relative target.
                     offset: Offset,
                 },
@@ -418,7 +418,7 @@ macro_rules! define_isa {
         }
 
         /// The form of binary operator `op` with an immediate right operand, if it has one.
-        pub(crate) fn binary_imm(op: &Operator<'_>, dst: Slot, lhs: Slot, imm: i32) -> Option<Instr> {
+        pub(crate) fn binary_imm(op: &Operator<'_>, dst: Slot, lhs: Slot, imm: i64) -> Option<Instr> {
             match op {
                 $( Operator::$abase => Some(Instr::$aimm { dst, lhs, imm }), )*
                 $( Operator::$cmp => Some(Instr::$cmp_imm { dst, lhs, imm }), )*
@@ -427,12 +427,11 @@ macro_rules! define_isa {
         }
 
         /// Fusion: the compare-and-branch form of an integer compare instruction `cmp`
-        /// (its destination dropped), jumping by `offset` when the compare is true; an
-        /// immediate must fit an i16 there.
+        /// (its destination dropped), jumping by `offset` when the compare is true.
         pub(crate) fn branch_form(cmp: Instr, offset: Offset) -> Option<Instr> {
             match cmp {
                 $( Instr::$cmp { lhs, rhs, .. } => Some(Instr::$br { lhs, rhs, offset }), )*
-                $( Instr::$cmp_imm { lhs, imm, .. } => i16::try_from(imm).ok().map(|imm| Instr::$br_imm { lhs, imm, offset }), )*
+                $( Instr::$cmp_imm { lhs, imm, .. } => Some(Instr::$br_imm { lhs, imm, offset }), )*
                 Instr::I32Eqz { src, .. } => Some(Instr::BrIfEqz { cond: src, offset }),
                 Instr::I64Eqz { src, .. } => Some(Instr::BrIfI64Eqz { cond: src, offset }),
                 _ => None,
@@ -460,7 +459,7 @@ macro_rules! define_isa {
             }
         }
 
-        fn negate_imm_form(slot_form: Instr, imm: i32) -> Instr {
+        fn negate_imm_form(slot_form: Instr, imm: i64) -> Instr {
             match slot_form {
                 $( Instr::$cmp { dst, lhs, .. } => Instr::$cmp_imm { dst, lhs, imm }, )*
                 other => other,
@@ -532,7 +531,7 @@ define_isa! {
         F32Abs, F32Neg, F32Ceil, F32Floor, F32Trunc, F32Nearest, F32Sqrt,
         F64Abs, F64Neg, F64Ceil, F64Floor, F64Trunc, F64Nearest, F64Sqrt,
         I32WrapI64, I32TruncF32S, I32TruncF32U, I32TruncF64S, I32TruncF64U,
-        I64ExtendI32S, I64ExtendI32U, I64TruncF32S, I64TruncF32U, I64TruncF64S, I64TruncF64U,
+        I64ExtendI32S, I64TruncF32S, I64TruncF32U, I64TruncF64S, I64TruncF64U,
         F32ConvertI32S, F32ConvertI32U, F32ConvertI64S, F32ConvertI64U, F32DemoteF64,
         F64ConvertI32S, F64ConvertI32U, F64ConvertI64S, F64ConvertI64U, F64PromoteF32,
         I32Extend8S, I32Extend16S, I64Extend8S, I64Extend16S, I64Extend32S,
@@ -672,34 +671,16 @@ mod tests {
     use super::*;
 
     #[test]
-    fn instr_is_16_bytes() {
-        assert_eq!(std::mem::size_of::<Instr>(), 16);
-    }
-
-    #[test]
-    fn branch_immediates_must_fit_an_i16() {
-        let cmp = |imm| Instr::I32LtSImm {
-            dst: 0,
-            lhs: 1,
-            imm,
-        };
-        assert_eq!(
-            branch_form(cmp(-32768), 5),
-            Some(Instr::BrIfI32LtSImm {
-                lhs: 1,
-                imm: -32768,
-                offset: 5
-            })
-        );
-        assert_eq!(branch_form(cmp(32768), 5), None);
+    fn instr_is_24_bytes() {
+        assert_eq!(std::mem::size_of::<Instr>(), 24);
     }
 
     #[test]
     fn numeric_tables_cover_wasm1_numeric_operators() {
         let [un, bin, imm, br] = NUMERIC_NAMES;
-        // 2 eqz, 6 int bit counts, 14 float unary, 21 conversions (reinterprets are no-ops
-        // in the translator), 5 sign extensions.
-        assert_eq!(un.len(), 2 + 6 + 14 + 21 + 5);
+        // 2 eqz, 6 int bit counts, 14 float unary, 20 conversions (the translator makes
+        // reinterprets and i64.extend_i32_u no-ops), 5 sign extensions.
+        assert_eq!(un.len(), 2 + 6 + 14 + 20 + 5);
         // 15 + 15 int arithmetic, 6 + 6 float compares, 7 + 7 float arithmetic, 10 + 10 int
         // compares.
         assert_eq!(bin.len(), 30 + 12 + 14 + 20);

@@ -104,8 +104,6 @@ pub(crate) struct ModuleInner {
     pub datas: Vec<DataSegment>,
     /// The executed code of every body.
     pub code: Vec<Word>,
-    /// 64-bit constants of the code that fit no immediate.
-    pub consts: Vec<u64>,
     /// The translated instructions of each body (tests inspect them).
     #[cfg(test)]
     pub ir: Vec<Vec<Instr>>,
@@ -232,7 +230,6 @@ impl Module {
                     };
                     let out = TranslateOut {
                         code: &mut m.code,
-                        consts: &mut m.consts,
                         bigcalls: &mut m.bigcalls,
                         uses_floats: &mut m.uses_floats,
                         #[cfg(test)]

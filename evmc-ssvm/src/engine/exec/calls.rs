@@ -97,8 +97,8 @@ fn call_addr(
     {
         return ex.trap(t);
     }
-    for (k, v) in ex.scratch[..r].iter().enumerate() {
-        fp.set(base + k as u16, *v);
+    for (k, (v, ty)) in ex.scratch[..r].iter().zip(sig.results.iter()).enumerate() {
+        fp.set(base + k as u16, super::normalize(*ty, *v));
     }
     continue_at(ret, fp, mem, ex, d)
 }
@@ -133,12 +133,14 @@ fn call_indirect(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
     call_addr(entry, ip, 2, fp, w.a, mem, ex, d)
 }
 
-/// The word of a call instruction, or `None`.
-pub(super) fn encode(instr: &Instr) -> Option<Word> {
-    Some(match *instr {
+/// Appends the word of a call instruction; `false` for any other.
+pub(super) fn encode(instr: &Instr, out: &mut Vec<Word>) -> bool {
+    let word = match *instr {
         Instr::CallInternal { func, base } => Word::new(call_internal, base as u16, 0, func),
         Instr::CallImport { func, base } => Word::new(call_import, base as u16, 0, func),
         Instr::CallIndirect { ty, base } => Word::new(call_indirect, base as u16, 0, ty),
-        _ => return None,
-    })
+        _ => return false,
+    };
+    out.push(word);
+    true
 }

@@ -5,8 +5,9 @@
 //! branch (a loop iteration) takes one step of the step budget, and with metering on it
 //! charges its loop's `ChargeGas` and continues after it, saving a dispatch per iteration.
 //!
-//! Word operands: `c` = relative offset; `a`, `b` = condition or compared slots (`b` an
-//! i16 immediate in the `Imm` forms); `BrCopy` `a` = destination, `b` = source.
+//! Word operands: `c` = relative offset in bytes; `a`, `b` = condition or compared slots (`b`
+//! an i16 immediate in the `Imm` forms; a wider immediate is the value of a data word after
+//! the branch); `BrCopy` `a` = destination, `b` = source.
 
 use super::frame::Fp;
 use super::word::{continue_at, goto, next, Done, Handler, Ip, Mem, Word};
@@ -28,10 +29,10 @@ pub(super) const BACK: Mode = 2;
 /// A backward branch onto a `ChargeGas` (one step, and the charge; an event).
 pub(super) const BACK_CHARGE: Mode = 3;
 
-/// Takes a branch by `offset` from `ip`.
+/// Takes a branch `offset` bytes from `ip`.
 #[inline(always)]
 fn jump<const M: Mode>(ip: Ip, offset: u32, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
-    let mut target = ip.offset(offset as i32);
+    let mut target = ip.byte_offset(offset);
     if M == FORWARD {
         return goto(target, fp, mem, ex, d);
     }
@@ -102,41 +103,62 @@ macro_rules! br_cmp {
             }
         )*
         $(
-            #[doc = concat!("Jump if `", stringify!($if), "(a, imm b)`.")]
+            #[doc = concat!("Jump if `", stringify!($if), "(a, imm)`; the immediate is `b` ")]
+            #[doc = "sign-extended, or (`WIDE`) the value of the data word after it."]
             #[allow(non_snake_case)]
-            fn $iname<const M: Mode>(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
+            fn $iname<const M: Mode, const WIDE: bool>(
+                ip: Ip,
+                fp: Fp,
+                mem: Mem,
+                ex: &mut Exec<'_>,
+                d: u32,
+            ) -> Done {
                 let w = ip.word();
-                let imm = FromImm::from_imm(i32::from(w.b as i16));
-                if $if(Raw::from_raw(fp.get(w.a)), imm) {
+                let (imm, last) = if WIDE {
+                    (ip.next().word().value() as i64, ip.next())
+                } else {
+                    (i64::from(w.b as i16), ip)
+                };
+                if $if(Raw::from_raw(fp.get(w.a)), FromImm::from_imm(imm)) {
                     return jump::<M>(ip, w.c, fp, mem, ex, d);
                 }
-                next(ip, fp, mem, ex, d)
+                next(last, fp, mem, ex, d)
             }
         )*
 
-        /// The word of a compare-and-branch taken in mode `m`.
-        fn encode_cmp(instr: &Instr, m: Mode) -> Option<Word> {
-            Some(match *instr {
+        /// Appends the words of a compare-and-branch taken in mode `m`; `false` for any
+        /// other instruction.
+        fn encode_cmp(instr: &Instr, m: Mode, out: &mut Vec<Word>) -> bool {
+            let word = match *instr {
                 $( Instr::$name { lhs, rhs, offset } => {
                     Word::new(by_mode!($name, m), lhs as u16, rhs as u16, offset as u32)
                 } )*
-                $( Instr::$iname { lhs, imm, offset } => {
-                    Word::new(by_mode!($iname, m), lhs as u16, imm as u16, offset as u32)
-                } )*
-                _ => return None,
-            })
+                $( Instr::$iname { lhs, imm, offset } => match i16::try_from(imm) {
+                    Ok(imm) => {
+                        let h = by_mode!($iname, m, false);
+                        Word::new(h, lhs as u16, imm as u16, offset as u32)
+                    }
+                    Err(_) => {
+                        out.push(Word::new(by_mode!($iname, m, true), lhs as u16, 0, offset as u32));
+                        Word::data(imm as u64)
+                    }
+                }, )*
+                _ => return false,
+            };
+            out.push(word);
+            true
         }
     };
 }
 
-/// The instance of branch handler `$h` for mode `$m`.
+/// The instance of branch handler `$h` for mode `$m` (and further const arguments).
 macro_rules! by_mode {
-    ($h:ident, $m:expr) => {{
+    ($h:ident, $m:expr $(, $extra:expr)*) => {{
         let h: Handler = match $m {
-            FORWARD => $h::<FORWARD>,
-            FORWARD_EVENT => $h::<FORWARD_EVENT>,
-            BACK => $h::<BACK>,
-            _ => $h::<BACK_CHARGE>,
+            FORWARD => $h::<FORWARD $(, $extra)*>,
+            FORWARD_EVENT => $h::<FORWARD_EVENT $(, $extra)*>,
+            BACK => $h::<BACK $(, $extra)*>,
+            _ => $h::<BACK_CHARGE $(, $extra)*>,
         };
         h
     }};
@@ -223,11 +245,12 @@ fn return_span(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
     ret(fp, mem, ex, w.c as usize, d)
 }
 
-/// The word of a control instruction (a branch taken in mode `m`), or `None`.
-pub(super) fn encode(instr: &Instr, m: Mode) -> Option<Word> {
+/// Appends the words of a control instruction (a branch taken in mode `m`, its offset
+/// already in bytes); `false` for any other.
+pub(super) fn encode(instr: &Instr, m: Mode, out: &mut Vec<Word>) -> bool {
     let branch =
         |h: Handler, a: u32, b: u32, offset: i32| Word::new(h, a as u16, b as u16, offset as u32);
-    Some(match *instr {
+    let word = match *instr {
         Instr::Unreachable => Word::new(unreachable, 0, 0, 0),
         Instr::ChargeGas { amount } => Word::new(charge_gas, 0, 0, amount),
         Instr::Br { offset } => branch(by_mode!(br, m), 0, 0, offset),
@@ -240,6 +263,8 @@ pub(super) fn encode(instr: &Instr, m: Mode) -> Option<Word> {
         Instr::Return => Word::new(return0, 0, 0, 0),
         Instr::Return1 { src } => Word::new(return1, src as u16, 0, 0),
         Instr::ReturnSpan { src, len } => Word::new(return_span, src as u16, 0, len),
-        _ => return encode_cmp(instr, m),
-    })
+        _ => return encode_cmp(instr, m, out),
+    };
+    out.push(word);
+    true
 }

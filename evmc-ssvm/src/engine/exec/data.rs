@@ -1,7 +1,7 @@
 //! Data handlers: slot copies, constants, `select`, globals and bignum call sites.
 //!
 //! Word operands: `a` = destination (`GlobalSet`: source), `b` = source or condition, `c` =
-//! a source slot, a 32-bit constant, an index into the module's constants, globals or
+//! a source slot, a 32-bit constant, an index into the instance's globals or the module's
 //! bignum call sites, or a count.
 
 use super::control::unreachable;
@@ -40,11 +40,11 @@ fn const_i32(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
     next(ip, fp, mem, ex, d)
 }
 
-/// `a = constant c` of the module's constant pool (other 64-bit constants).
-fn const_pool(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
+/// `a = ` the value of the data word after this one (other 64-bit constants).
+fn const64(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
     let w = ip.word();
-    fp.set(w.a, ex.inst.module.consts[w.c as usize]);
-    next(ip, fp, mem, ex, d)
+    fp.set(w.a, ip.next().word().value());
+    next(ip.next(), fp, mem, ex, d)
 }
 
 /// `select`: `a = if b != 0 { c } else { data.a }`; a data word follows.
@@ -96,11 +96,11 @@ fn bignum(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
     next(ip, fp, mem, ex, d)
 }
 
-/// The word of a data instruction, or `None`; 64-bit constants that fit no immediate go
-/// to `consts`.
-pub(super) fn encode(instr: &Instr, consts: &mut Vec<u64>) -> Option<Word> {
+/// Appends the words of a data instruction; `false` for any other. A constant that fits
+/// no 32-bit immediate takes a data word.
+pub(super) fn encode(instr: &Instr, out: &mut Vec<Word>) -> bool {
     let slot = |s: u32| s as u16;
-    Some(match *instr {
+    let word = match *instr {
         Instr::Copy { dst, src } => Word::new(copy, slot(dst), slot(src), 0),
         Instr::CopySpan { dst, src, len } => Word::new(copy_span, slot(dst), slot(src), len),
         Instr::Const { dst, value } => {
@@ -109,9 +109,8 @@ pub(super) fn encode(instr: &Instr, consts: &mut Vec<u64>) -> Option<Word> {
             } else if let Ok(v) = i32::try_from(value as i64) {
                 Word::new(const_i32, slot(dst), 0, v as u32)
             } else {
-                let index = u32::try_from(consts.len()).ok()?;
-                consts.push(value);
-                Word::new(const_pool, slot(dst), 0, index)
+                out.push(Word::new(const64, slot(dst), 0, 0));
+                Word::data(value)
             }
         }
         Instr::Select { dst, cond, lhs } => Word::new(select, slot(dst), slot(cond), lhs),
@@ -119,6 +118,8 @@ pub(super) fn encode(instr: &Instr, consts: &mut Vec<u64>) -> Option<Word> {
         Instr::GlobalGet { dst, index } => Word::new(global_get, slot(dst), 0, index),
         Instr::GlobalSet { index, src } => Word::new(global_set, slot(src), 0, index),
         Instr::Bignum { site, dst } => Word::new(bignum, slot(dst), 0, site),
-        _ => return None,
-    })
+        _ => return false,
+    };
+    out.push(word);
+    true
 }

@@ -1,89 +1,115 @@
 //! Encoding: the translator's instructions of one body become words, each naming the
-//! handler that runs it, with a checkpoint word inserted at least every
-//! [`CHECKPOINT_SPAN`] words (see `word`). Branch offsets are remapped around the
-//! inserted words, and each branch's handler is chosen by its [`Mode`].
+//! handler that runs it. An instruction takes one word, or two when an operand needs a
+//! data word (a 64-bit constant or immediate). A checkpoint word goes in at least every
+//! [`CHECKPOINT_SPAN`] words (see `word`). Branches are encoded last, once every
+//! instruction's position is known: their offsets become byte offsets between words, and
+//! their handler is chosen by [`Mode`].
 
 use super::control::{self, checkpoint, Mode, BACK, BACK_CHARGE, FORWARD, FORWARD_EVENT};
-use super::word::{Word, CHECKPOINT_SPAN};
+use super::word::{byte_offset, Word, CHECKPOINT_SPAN};
 use super::{calls, data, memory, numeric};
 use crate::engine::isa::Instr;
 use crate::engine::module::CompileError;
 
-/// Where checkpoints go: `before[j]` is the number of checkpoint words placed before
-/// instruction `j` (`before[len]` is the total). A checkpoint never separates an
-/// instruction from its `Args` word or a `BrTable` from its entries.
-fn checkpoints(body: &[Instr]) -> Vec<usize> {
-    let mut before = Vec::with_capacity(body.len() + 1);
+fn error(message: impl Into<String>) -> CompileError {
+    CompileError {
+        offset: 0,
+        message: message.into(),
+    }
+}
+
+/// Appends the words of `instr` (a branch taken in mode `m`).
+fn encode(instr: &Instr, m: Mode, out: &mut Vec<Word>) -> Result<(), CompileError> {
+    let done = numeric::encode(instr, out)
+        || memory::encode(instr, out)
+        || control::encode(instr, m, out)
+        || data::encode(instr, out)
+        || calls::encode(instr, out);
+    if done {
+        Ok(())
+    } else {
+        Err(error(format!("no encoding for {instr:?}")))
+    }
+}
+
+/// Where the words of a body went.
+struct Layout {
+    /// Word position of each instruction, from the body's first word.
+    pos: Vec<usize>,
+    /// Checkpoint words placed before each instruction.
+    checkpoints: Vec<usize>,
+}
+
+impl Layout {
+    /// The byte offset and mode of the branch at instruction `i` to `i + offset`:
+    /// backward branches target a loop head, which starts with its `ChargeGas` when
+    /// metering is on.
+    fn branch(&self, body: &[Instr], i: usize, offset: i32) -> Result<(i32, Mode), CompileError> {
+        let target = usize::try_from(i as i64 + i64::from(offset))
+            .ok()
+            .filter(|t| *t < body.len())
+            .ok_or_else(|| error("branch outside the function"))?;
+        let words = self.pos[target] as i64 - self.pos[i] as i64;
+        let bytes = byte_offset(words).ok_or_else(|| error("function too large"))?;
+        let mode = if offset > 0 {
+            if self.checkpoints[target] > self.checkpoints[i] {
+                FORWARD_EVENT
+            } else {
+                FORWARD
+            }
+        } else if matches!(body[target], Instr::ChargeGas { .. }) {
+            BACK_CHARGE
+        } else {
+            BACK
+        };
+        Ok((bytes as i32, mode))
+    }
+}
+
+/// Appends the words of `body` (one translated function) to `code`. A checkpoint never
+/// separates an instruction from its `Args` word or a `BrTable` from its entries.
+pub(crate) fn encode_body(body: &[Instr], code: &mut Vec<Word>) -> Result<(), CompileError> {
+    let start = code.len();
+    let mut layout = Layout {
+        pos: Vec::with_capacity(body.len()),
+        checkpoints: Vec::with_capacity(body.len()),
+    };
+    let mut branches = Vec::new();
     let (mut count, mut since, mut entries_left) = (0, 0, 0usize);
-    for instr in body {
+    for (i, instr) in body.iter().enumerate() {
         let splittable = entries_left == 0 && !matches!(instr, Instr::Args { .. });
         if splittable && since >= CHECKPOINT_SPAN {
+            code.push(Word::new(checkpoint, 0, 0, 0));
             count += 1;
             since = 0;
         }
-        before.push(count);
-        since += 1;
+        layout.pos.push(code.len() - start);
+        layout.checkpoints.push(count);
+        let mut copy = *instr;
+        if copy.offset_mut().is_some() {
+            branches.push(i);
+        }
+        let before = code.len();
+        // Branches get their final offset and mode below; their size does not depend on it.
+        encode(instr, FORWARD, code)?;
+        since += code.len() - before;
         entries_left = entries_left.saturating_sub(1);
         if let Instr::BrTable { len, .. } = instr {
             entries_left = *len as usize + 1;
         }
     }
-    before.push(count);
-    before
-}
-
-/// The remapped offset and mode of the branch at `i` to `i + offset`: backward branches
-/// target a loop head, which starts with its `ChargeGas` when metering is on.
-fn branch(body: &[Instr], before: &[usize], i: usize, offset: i32) -> Option<(i32, Mode)> {
-    let target = usize::try_from(i as i64 + i64::from(offset)).ok()?;
-    let remapped = (target + before.get(target)?) as i64 - (i + before[i]) as i64;
-    let mode = if offset > 0 {
-        if before[target] > before[i] {
-            FORWARD_EVENT
-        } else {
-            FORWARD
-        }
-    } else if matches!(body.get(target), Some(Instr::ChargeGas { .. })) {
-        BACK_CHARGE
-    } else {
-        BACK
-    };
-    Some((i32::try_from(remapped).ok()?, mode))
-}
-
-/// Appends the words of `body` (one translated function) to `code`; 64-bit constants that
-/// fit no immediate go to `consts`.
-pub(crate) fn encode_body(
-    body: &[Instr],
-    code: &mut Vec<Word>,
-    consts: &mut Vec<u64>,
-) -> Result<(), CompileError> {
-    let before = checkpoints(body);
-    code.reserve(body.len() + before[body.len()]);
-    for (i, instr) in body.iter().enumerate() {
-        if i > 0 && before[i] > before[i - 1] {
-            code.push(Word::new(checkpoint, 0, 0, 0));
-        }
-        let mut instr = *instr;
-        let mut mode = FORWARD;
-        if let Some(offset) = instr.offset_mut() {
-            let (remapped, m) = branch(body, &before, i, *offset).ok_or_else(|| CompileError {
-                offset: 0,
-                message: "branch outside the function".into(),
-            })?;
-            *offset = remapped;
-            mode = m;
-        }
-        let word = numeric::encode(&instr)
-            .or_else(|| memory::encode(&instr))
-            .or_else(|| control::encode(&instr, mode))
-            .or_else(|| data::encode(&instr, consts))
-            .or_else(|| calls::encode(&instr))
-            .ok_or_else(|| CompileError {
-                offset: 0,
-                message: format!("no encoding for {instr:?}"),
-            })?;
-        code.push(word);
+    let mut words = Vec::with_capacity(2);
+    for i in branches {
+        let mut instr = body[i];
+        let Some(offset) = instr.offset_mut() else {
+            continue;
+        };
+        let (bytes, mode) = layout.branch(body, i, *offset)?;
+        *offset = bytes;
+        words.clear();
+        encode(&instr, mode, &mut words)?;
+        let at = start + layout.pos[i];
+        code[at..at + words.len()].copy_from_slice(&words);
     }
     Ok(())
 }
@@ -91,6 +117,36 @@ pub(crate) fn encode_body(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn layout_of(body: &[Instr]) -> (Layout, Vec<Word>) {
+        let mut code = Vec::new();
+        assert_eq!(encode_body(body, &mut code), Ok(()));
+        // Recompute the layout the way `encode_body` does, from the positions of the words.
+        let mut layout = Layout {
+            pos: Vec::new(),
+            checkpoints: Vec::new(),
+        };
+        let (mut at, mut count, mut since, mut entries_left) = (0, 0, 0, 0usize);
+        for instr in body {
+            if entries_left == 0 && !matches!(instr, Instr::Args { .. }) && since >= CHECKPOINT_SPAN
+            {
+                at += 1;
+                count += 1;
+                since = 0;
+            }
+            layout.pos.push(at);
+            layout.checkpoints.push(count);
+            let mut w = Vec::new();
+            assert_eq!(encode(instr, FORWARD, &mut w), Ok(()));
+            at += w.len();
+            since += w.len();
+            entries_left = entries_left.saturating_sub(1);
+            if let Instr::BrTable { len, .. } = instr {
+                entries_left = *len as usize + 1;
+            }
+        }
+        (layout, code)
+    }
 
     #[test]
     fn branch_modes_follow_direction_and_checkpoints() {
@@ -110,27 +166,55 @@ mod tests {
                 offset: -1,
             },
             Instr::Br { offset: 1 },
+            Instr::Return,
         ];
-        let before = checkpoints(&body);
-        let modes: Vec<Option<(i32, Mode)>> = body
-            .iter()
-            .enumerate()
-            .map(|(i, b)| {
-                let mut b = *b;
-                let offset = b.offset_mut().map(|o| *o);
-                offset.and_then(|o| branch(&body, &before, i, o))
-            })
-            .collect();
-        assert_eq!(
-            modes,
-            [
-                None,
-                None,
-                Some((-2, BACK_CHARGE)),
-                Some((-1, BACK)),
-                Some((1, FORWARD))
-            ]
-        );
+        let (layout, _) = layout_of(&body);
+        assert_eq!(layout.branch(&body, 2, -2), Ok((-32, BACK_CHARGE)));
+        assert_eq!(layout.branch(&body, 3, -1), Ok((-16, BACK)));
+        assert_eq!(layout.branch(&body, 4, 1), Ok((16, FORWARD)));
+        assert!(layout.branch(&body, 4, 2).is_err(), "outside the body");
+    }
+
+    #[test]
+    fn wide_operands_take_a_data_word_and_branches_count_it() {
+        let body = [
+            Instr::BrIfI32LtUImm {
+                lhs: 0,
+                imm: 65536,
+                offset: 3,
+            },
+            Instr::Const {
+                dst: 1,
+                value: 1 << 40,
+            },
+            Instr::I64AndImm {
+                dst: 1,
+                lhs: 1,
+                imm: 0xffff_ffff,
+            },
+            Instr::Return,
+        ];
+        let (layout, code) = layout_of(&body);
+        assert_eq!(layout.pos, [0, 2, 4, 6]);
+        assert_eq!(code.len(), 7);
+        assert_eq!(code[1].value(), 65536);
+        assert_eq!(code[3].value(), 1 << 40);
+        assert_eq!(code[5].value(), 0xffff_ffff);
+        // The branch skips the data words: 6 words.
+        assert_eq!(code[0].c, 6 * 16);
+        // Small values fit the word itself.
+        let small = [
+            Instr::Const {
+                dst: 1,
+                value: u64::MAX,
+            },
+            Instr::I64AndImm {
+                dst: 1,
+                lhs: 1,
+                imm: -1,
+            },
+        ];
+        assert_eq!(layout_of(&small).1.len(), 2);
     }
 
     #[test]
@@ -145,45 +229,12 @@ mod tests {
             body.push(Instr::Copy { dst: 1, src: 2 });
         }
         body.push(Instr::Return);
-        let before = checkpoints(&body);
+        let (layout, code) = layout_of(&body);
         // No checkpoint inside the br_table entries (121..=132): the first comes after.
-        assert!(before[..=132].iter().all(|c| *c == 0));
-        assert_eq!(before[133], 1);
-        assert_eq!(before[301], 2);
-        assert_eq!(branch(&body, &before, 0, 301), Some((303, FORWARD_EVENT)));
-        let mut code = Vec::new();
-        assert_eq!(encode_body(&body, &mut code, &mut Vec::new()), Ok(()));
+        assert!(layout.checkpoints[..=132].iter().all(|c| *c == 0));
+        assert_eq!(layout.checkpoints[133], 1);
+        assert_eq!(layout.checkpoints[301], 2);
+        assert_eq!(layout.branch(&body, 0, 301), Ok((303 * 16, FORWARD_EVENT)));
         assert_eq!(code.len(), body.len() + 2);
-    }
-
-    #[test]
-    fn every_instruction_kind_has_an_encoding() {
-        let mut code = Vec::new();
-        let mut consts = Vec::new();
-        let body = [
-            Instr::Const { dst: 1, value: 7 },
-            Instr::Const {
-                dst: 1,
-                value: u64::MAX,
-            },
-            Instr::Const {
-                dst: 1,
-                value: 1 << 40,
-            },
-            Instr::Select {
-                dst: 1,
-                cond: 2,
-                lhs: 3,
-            },
-            Instr::Args { a: 4, b: 0 },
-            Instr::Return1 { src: 1 },
-        ];
-        assert_eq!(encode_body(&body, &mut code, &mut consts), Ok(()));
-        assert_eq!(code.len(), body.len());
-        assert_eq!(
-            consts,
-            [1 << 40],
-            "only the constant that fits no immediate"
-        );
     }
 }

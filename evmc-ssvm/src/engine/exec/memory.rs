@@ -5,7 +5,7 @@
 //! `a` = address slot, `b` = value slot, `c` = static offset.
 
 use super::frame::Fp;
-use super::word::{next, Done, Ip, Mem, Word};
+use super::word::{next, Done, Handler, Ip, Mem, Word};
 use super::Exec;
 use crate::engine::config::GROW_GAS_PER_PAGE;
 use crate::engine::isa::Instr;
@@ -112,10 +112,11 @@ fn memory_grow(ip: Ip, fp: Fp, _mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
     next(ip, fp, mem, ex, d)
 }
 
-/// The word of a memory instruction, or `None` for any other.
-pub(super) fn encode(instr: &Instr) -> Option<Word> {
-    let load = |h, dst: u32, addr: u32, offset| Word::new(h, dst as u16, addr as u16, offset);
-    Some(match *instr {
+/// Appends the word of a memory instruction; `false` for any other.
+pub(super) fn encode(instr: &Instr, out: &mut Vec<Word>) -> bool {
+    let load =
+        |h: Handler, dst: u32, addr: u32, offset| Word::new(h, dst as u16, addr as u16, offset);
+    let word = match *instr {
         Instr::I32Load { dst, addr, offset } => load(I32Load, dst, addr, offset),
         Instr::I64Load { dst, addr, offset } => load(I64Load, dst, addr, offset),
         Instr::I32Load8S { dst, addr, offset } => load(I32Load8S, dst, addr, offset),
@@ -147,8 +148,10 @@ pub(super) fn encode(instr: &Instr) -> Option<Word> {
         } => load(I32Store16, addr, value, offset),
         Instr::MemorySize { dst } => Word::new(memory_size, dst as u16, 0, 0),
         Instr::MemoryGrow { dst, delta } => Word::new(memory_grow, dst as u16, delta as u16, 0),
-        _ => return None,
-    })
+        _ => return false,
+    };
+    out.push(word);
+    true
 }
 
 #[cfg(test)]

@@ -22,7 +22,7 @@ use super::memory::Memory;
 use super::store::{Entities, FuncInst, FuncKind, Global, InstanceData};
 use super::table::Table;
 use super::trap::Trap;
-use super::types::FuncType;
+use super::types::{FuncType, ValType};
 use frame::Fp;
 use word::{dispatch, Done, Ip, Mem, BUDGET};
 
@@ -164,6 +164,17 @@ impl Exec<'_> {
     }
 }
 
+/// A raw value of type `ty` as slots hold it: an i32 zero-extended (every handler writes
+/// i32 results that way, so `i64.extend_i32_u` changes no bits); values from outside (host
+/// results, an embedder's arguments) are normalized on the way in.
+#[inline(always)]
+fn normalize(ty: ValType, raw: u64) -> u64 {
+    match ty {
+        ValType::I32 | ValType::F32 => u64::from(raw as u32),
+        ValType::I64 | ValType::F64 => raw,
+    }
+}
+
 /// Runs function `func` (a store address) with raw `args`; returns raw results.
 pub(crate) fn call(
     ent: &mut Entities,
@@ -184,7 +195,15 @@ pub(crate) fn call(
     )?;
     reserve(&mut m.stack, args.len(), limits.max_value_stack)?;
     m.frames.clear();
-    m.stack[..args.len()].copy_from_slice(args);
+    let params = ent
+        .funcs
+        .get(func as usize)
+        .and_then(|f| ent.sigs.get(f.sig as usize))
+        .map_or(&[][..], |sig| &sig.params[..]);
+    for (k, arg) in args.iter().enumerate() {
+        let ty = params.get(k).copied().unwrap_or(ValType::I64);
+        m.stack[k] = normalize(ty, *arg);
+    }
     let results = run(ent, m, limits, gas, host, func, args.len())?;
     Ok(m.stack[..results].to_vec())
 }
@@ -217,7 +236,9 @@ fn run(
             };
             host.call(id, ctx, &m.stack[..nargs], &mut m.scratch[..r])?;
             reserve(&mut m.stack, r, usize::MAX)?;
-            m.stack[..r].copy_from_slice(&m.scratch[..r]);
+            for (k, ty) in sig.results.iter().enumerate() {
+                m.stack[k] = normalize(*ty, m.scratch[k]);
+            }
             return Ok(r);
         }
         FuncKind::Wasm { instance, index } => (instance as usize, index as usize),

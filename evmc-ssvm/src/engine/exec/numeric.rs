@@ -63,29 +63,41 @@ macro_rules! numeric {
             }
         )*
         $(
-            #[doc = concat!("`", stringify!($imm), "`: `a = f(b, imm c)`.")]
+            #[doc = concat!("`", stringify!($imm), "`: `a = f(b, imm)`; the immediate is `c` ")]
+            #[doc = "sign-extended, or (`WIDE`) the value of the data word after it."]
             #[allow(non_snake_case)]
-            fn $imm(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
+            fn $imm<const WIDE: bool>(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
                 let w = ip.word();
-                let v = $immf(Raw::from_raw(fp.get(w.b)), FromImm::from_imm(w.c as i32));
+                let (imm, last) = if WIDE {
+                    (ip.next().word().value() as i64, ip.next())
+                } else {
+                    (i64::from(w.c as i32), ip)
+                };
+                let v = $immf(Raw::from_raw(fp.get(w.b)), FromImm::from_imm(imm));
                 fp.set(w.a, Raw::into_raw(v));
-                next(ip, fp, mem, ex, d)
+                next(last, fp, mem, ex, d)
             }
         )*
 
-        /// The word of a numeric instruction (slots fit 16 bits: the translator bounds the
-        /// frame size), or `None` for any other instruction.
-        pub(super) fn encode(instr: &Instr) -> Option<Word> {
-            Some(match *instr {
+        /// Appends the words of a numeric instruction (slots fit 16 bits: the translator
+        /// bounds the frame size); `false` for any other instruction.
+        pub(super) fn encode(instr: &Instr, out: &mut Vec<Word>) -> bool {
+            let word = match *instr {
                 $( Instr::$un { dst, src } => Word::new($un, dst as u16, src as u16, 0), )*
                 $( Instr::$ut { dst, src } => Word::new($ut, dst as u16, src as u16, 0), )*
                 $( Instr::$bin { dst, lhs, rhs } => Word::new($bin, dst as u16, lhs as u16, rhs), )*
                 $( Instr::$bt { dst, lhs, rhs } => Word::new($bt, dst as u16, lhs as u16, rhs), )*
-                $( Instr::$imm { dst, lhs, imm } => {
-                    Word::new($imm, dst as u16, lhs as u16, imm as u32)
-                } )*
-                _ => return None,
-            })
+                $( Instr::$imm { dst, lhs, imm } => match i32::try_from(imm) {
+                    Ok(imm) => Word::new($imm::<false>, dst as u16, lhs as u16, imm as u32),
+                    Err(_) => {
+                        out.push(Word::new($imm::<true>, dst as u16, lhs as u16, 0));
+                        Word::data(imm as u64)
+                    }
+                }, )*
+                _ => return false,
+            };
+            out.push(word);
+            true
         }
 
         /// Every instruction of the table, for the completeness test.
@@ -107,7 +119,6 @@ numeric! {
         F64Abs => f64_abs, F64Neg => f64_neg, F64Ceil => f64_ceil, F64Floor => f64_floor,
         F64Trunc => f64_trunc, F64Nearest => f64_nearest, F64Sqrt => f64_sqrt,
         I32WrapI64 => i32_wrap_i64, I64ExtendI32S => i64_extend_i32_s,
-        I64ExtendI32U => i64_extend_i32_u,
         F32ConvertI32S => f32_convert_i32_s, F32ConvertI32U => f32_convert_i32_u,
         F32ConvertI64S => f32_convert_i64_s, F32ConvertI64U => f32_convert_i64_u,
         F32DemoteF64 => f32_demote_f64,

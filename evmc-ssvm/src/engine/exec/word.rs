@@ -58,6 +58,28 @@ impl Word {
     pub fn new(h: Handler, a: u16, b: u16, c: u32) -> Word {
         Word { h, a, b, c }
     }
+
+    /// A data word carrying `value` (`a | b << 16 | c << 32`); running it traps.
+    pub fn data(value: u64) -> Word {
+        Word {
+            h: super::control::unreachable,
+            a: value as u16,
+            b: (value >> 16) as u16,
+            c: (value >> 32) as u32,
+        }
+    }
+
+    /// The value of a data word.
+    #[inline(always)]
+    pub fn value(self) -> u64 {
+        u64::from(self.a) | u64::from(self.b) << 16 | u64::from(self.c) << 32
+    }
+}
+
+/// A branch offset of `words` words as the byte offset branch words carry.
+pub(super) fn byte_offset(words: i64) -> Option<u32> {
+    let bytes = words.checked_mul(std::mem::size_of::<Word>() as i64)?;
+    Some(i32::try_from(bytes).ok()? as u32)
 }
 
 /// The position of the running word.
@@ -91,6 +113,12 @@ impl Ip {
     #[inline(always)]
     pub fn offset(self, offset: i32) -> Ip {
         Ip(self.0.wrapping_offset(offset as isize))
+    }
+
+    /// The word `bytes` bytes away (a branch target, see [`byte_offset`]).
+    #[inline(always)]
+    pub fn byte_offset(self, bytes: u32) -> Ip {
+        Ip(self.0.wrapping_byte_offset(bytes as i32 as isize))
     }
 }
 

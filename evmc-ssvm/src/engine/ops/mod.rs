@@ -90,23 +90,23 @@ impl Raw for bool {
     }
 }
 
-/// Conversion of an instruction's 32-bit immediate into the operand type of its operation:
-/// i32 as is, i64 sign-extended.
+/// Conversion of an instruction's immediate into the operand type of its operation: i32
+/// truncated (the translator only gives i32 operators i32 immediates), i64 as is.
 pub(crate) trait FromImm {
     /// The operand for immediate `imm`.
-    fn from_imm(imm: i32) -> Self;
+    fn from_imm(imm: i64) -> Self;
 }
 
 impl FromImm for i32 {
     #[inline(always)]
-    fn from_imm(imm: i32) -> Self {
-        imm
+    fn from_imm(imm: i64) -> Self {
+        imm as i32
     }
 }
 
 impl FromImm for i64 {
     #[inline(always)]
-    fn from_imm(imm: i32) -> Self {
-        i64::from(imm)
+    fn from_imm(imm: i64) -> Self {
+        imm
     }
 }

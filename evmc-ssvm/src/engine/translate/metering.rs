@@ -31,7 +31,8 @@ pub(super) fn is_quiet(op: &Operator<'_>) -> bool {
         | I32ReinterpretF32
         | I64ReinterpretF64
         | F32ReinterpretI32
-        | F64ReinterpretI64 => true,
+        | F64ReinterpretI64
+        | I64ExtendI32U => true,
         // Integer division and float-to-integer truncation trap.
         I32DivS | I32DivU | I32RemS | I32RemU | I64DivS | I64DivU | I64RemS | I64RemU
         | I32TruncF32S | I32TruncF32U | I32TruncF64S | I32TruncF64U | I64TruncF32S

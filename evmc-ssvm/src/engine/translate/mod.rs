@@ -42,8 +42,6 @@ pub(crate) struct TranslateCtx<'a> {
 pub(crate) struct TranslateOut<'a> {
     /// The module's executed code.
     pub code: &'a mut Vec<Word>,
-    /// The module's 64-bit constants that fit no immediate.
-    pub consts: &'a mut Vec<u64>,
     /// The module's bignum call sites.
     pub bigcalls: &'a mut Vec<BigCall>,
     /// Set when the body uses a float instruction.
@@ -105,7 +103,6 @@ pub(crate) fn translate_body(
 ) -> Result<CompiledFunc, CompileError> {
     let TranslateOut {
         code: words,
-        consts,
         bigcalls,
         uses_floats,
         #[cfg(test)]
@@ -158,7 +155,7 @@ pub(crate) fn translate_body(
         })?;
     allocs.providers = t.providers;
     allocs.ctrl = t.ctrl;
-    encode_body(&body_code, words, consts)?;
+    encode_body(&body_code, words)?;
     #[cfg(test)]
     ir.push(body_code.clone());
     allocs.body = body_code;
@@ -359,11 +356,14 @@ impl Translator<'_, '_> {
 
     fn translate_plain(&mut self, op: &Operator<'_>) -> Result<(), CompileError> {
         match op {
+            // Slots hold raw bits with every i32 zero-extended (an invariant of every
+            // write), so these change no bits.
             Operator::Nop
             | Operator::I32ReinterpretF32
             | Operator::I64ReinterpretF64
             | Operator::F32ReinterpretI32
-            | Operator::F64ReinterpretI64 => {}
+            | Operator::F64ReinterpretI64
+            | Operator::I64ExtendI32U => {}
             Operator::Unreachable => {
                 self.emit(Instr::Unreachable);
             }
@@ -548,17 +548,20 @@ impl Translator<'_, '_> {
     }
 }
 
-/// The immediate form of `op` with right operand `bits` when it fits: i32 operators take
-/// any i32, i64 operators an i64 that is a sign-extended i32. `x - c` is `x + (-c)`.
+/// The immediate form of `op` with constant right operand `bits` (`wide` for an i64),
+/// if `op` has one. `x - c` is `x + (-c)`.
 fn immediate_form(op: &Operator<'_>, dst: Slot, lhs: Slot, bits: u64, wide: bool) -> Option<Instr> {
     let imm = if wide {
-        i32::try_from(bits as i64).ok()?
+        bits as i64
     } else {
-        bits as u32 as i32
+        i64::from(bits as u32 as i32)
     };
     match op {
-        Operator::I32Sub => isa::binary_imm(&Operator::I32Add, dst, lhs, imm.wrapping_neg()),
-        Operator::I64Sub => isa::binary_imm(&Operator::I64Add, dst, lhs, imm.checked_neg()?),
+        Operator::I32Sub => {
+            let neg = i64::from((imm as i32).wrapping_neg());
+            isa::binary_imm(&Operator::I32Add, dst, lhs, neg)
+        }
+        Operator::I64Sub => isa::binary_imm(&Operator::I64Add, dst, lhs, imm.wrapping_neg()),
         _ => isa::binary_imm(op, dst, lhs, imm),
     }
 }
