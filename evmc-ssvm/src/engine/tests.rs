@@ -292,3 +292,35 @@ fn nan_results_are_canonical_at_run_time() {
     let out = invoke(&mut store, id, "f", &[Value::F32(0xffa0_0001)]);
     assert_eq!(out, Ok(vec![Value::F32(0x7fc0_0000)]));
 }
+
+#[test]
+fn the_step_limit_is_exact_across_many_slices() {
+    // run(n): n loop iterations, each calling $f, whose body is 300 straight-line
+    // instructions (so checkpoints too). Steps: n calls + (n - 1) backward branches; the
+    // returns and checkpoints are events of the budget but not steps.
+    let adds = "(local.set 0 (i32.add (local.get 0) (i32.const 1)))".repeat(300);
+    let wat = format!(
+        r#"(module
+          (func $f (param i32) (result i32) {adds} (local.get 0))
+          (func (export "run") (param $n i32) (result i32) (local $acc i32)
+            (loop $l
+              (local.set $acc (call $f (local.get $acc)))
+              (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+            (local.get $acc)))"#
+    );
+    for (limit, expected) in [
+        (199, Ok(vec![Value::I32(30_000)])),
+        (198, Err(InvokeError::Trap(Trap::StepLimitExceeded))),
+    ] {
+        let config = Config {
+            step_limit: Some(limit),
+            ..Config::default()
+        };
+        let (mut store, id) = instance(&wat, config);
+        assert_eq!(
+            invoke(&mut store, id, "run", &[Value::I32(100)]),
+            expected,
+            "limit {limit}"
+        );
+    }
+}

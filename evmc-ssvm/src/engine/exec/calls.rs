@@ -7,7 +7,7 @@
 //! `a` and the table in `c` of the data word after it).
 
 use super::frame::Fp;
-use super::word::{continue_at, Done, Ip, Mem, Word};
+use super::word::{goto, step_to, Done, Ip, Mem, Word};
 use super::{Exec, Frame};
 use crate::engine::host::HostCallContext;
 use crate::engine::isa::Instr;
@@ -15,7 +15,8 @@ use crate::engine::module::CompiledFunc;
 use crate::engine::store::FuncKind;
 use crate::engine::trap::Trap;
 
-/// Enters `callee` of `instance` with its frame at slot `base` of `fp`, returning to `ret`.
+/// Enters `callee` of `instance` with its frame at slot `base` of `fp`, returning to `ret`
+/// (a step).
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
 fn enter(
@@ -30,9 +31,6 @@ fn enter(
 ) -> Done {
     if ex.frames.len() + 1 >= ex.limits.max_call_depth {
         return ex.trap(Trap::CallStackExhausted);
-    }
-    if !ex.step() {
-        return ex.trap(Trap::StepLimitExceeded);
     }
     let caller = fp.offset_from(ex.stack_base);
     let offset = caller + usize::from(base);
@@ -57,7 +55,7 @@ fn enter(
         ex.switch_to(instance)
     };
     let ip = Ip::at(&ex.inst.module.code, callee.entry as usize);
-    continue_at(ip, frame, mem, ex, d)
+    step_to(ip, frame, mem, ex, d)
 }
 
 /// Calls the function at store address `addr` from the word at `ip` (`len` words long).
@@ -100,7 +98,7 @@ fn call_addr(
     for (k, (v, ty)) in ex.scratch[..r].iter().zip(sig.results.iter()).enumerate() {
         fp.set(base + k as u16, super::normalize(*ty, *v));
     }
-    continue_at(ret, fp, mem, ex, d)
+    goto(ret, fp, mem, ex, d)
 }
 
 /// `call` of a defined function of the current instance.

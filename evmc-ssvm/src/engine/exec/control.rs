@@ -10,7 +10,7 @@
 //! the branch); `BrCopy` `a` = destination, `b` = source.
 
 use super::frame::Fp;
-use super::word::{continue_at, goto, next, Done, Handler, Ip, Mem, Word};
+use super::word::{event_to, goto, next, step_to, Done, Handler, Ip, Mem, Word};
 use super::Exec;
 use crate::engine::isa::Instr;
 use crate::engine::ops::int::*;
@@ -33,21 +33,19 @@ pub(super) const BACK_CHARGE: Mode = 3;
 #[inline(always)]
 fn jump<const M: Mode>(ip: Ip, offset: u32, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
     let mut target = ip.byte_offset(offset);
-    if M == FORWARD {
-        return goto(target, fp, mem, ex, d);
-    }
-    if M != FORWARD_EVENT {
-        if !ex.step() {
-            return ex.trap(Trap::StepLimitExceeded);
-        }
-        if M == BACK_CHARGE {
-            if !ex.charge(i64::from(target.word().c)) {
-                return ex.trap(Trap::OutOfGas);
+    match M {
+        FORWARD => goto(target, fp, mem, ex, d),
+        FORWARD_EVENT => event_to(target, fp, mem, ex, d),
+        _ => {
+            if M == BACK_CHARGE {
+                if !ex.charge(i64::from(target.word().c)) {
+                    return ex.trap(Trap::OutOfGas);
+                }
+                target = target.next();
             }
-            target = target.next();
+            step_to(target, fp, mem, ex, d)
         }
     }
-    continue_at(target, fp, mem, ex, d)
 }
 
 /// `br`.
@@ -194,7 +192,7 @@ fn br_table(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
 
 /// A checkpoint word (an event; see `word`).
 pub(super) fn checkpoint(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
-    continue_at(ip.next(), fp, mem, ex, d)
+    event_to(ip.next(), fp, mem, ex, d)
 }
 
 /// `unreachable` (and any data word reached by mistake).
@@ -224,7 +222,7 @@ fn ret(fp: Fp, mem: Mem, ex: &mut Exec<'_>, n: usize, d: u32) -> Done {
     } else {
         ex.switch_to(caller.inst as usize)
     };
-    continue_at(caller.ret, fp, mem, ex, d)
+    event_to(caller.ret, fp, mem, ex, d)
 }
 
 /// `return` without results.

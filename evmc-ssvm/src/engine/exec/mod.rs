@@ -85,8 +85,8 @@ pub(crate) struct Exec<'a> {
     host: &'a mut dyn Host,
     gas: &'a mut i64,
     limits: Limits,
-    /// Steps left (calls and backward branches).
-    steps: u64,
+    /// Events of the current slice that are not steps (see `word`).
+    other_events: u32,
     /// The running instance.
     cur: usize,
     inst: &'a InstanceData,
@@ -127,16 +127,6 @@ impl Exec<'_> {
     /// The current instance's memory.
     fn memory(&mut self) -> Mem {
         Mem::of(&mut self.memories[self.inst.memory as usize].data)
-    }
-
-    /// One step (a call or a backward branch); `false` when the budget is used up.
-    #[inline(always)]
-    fn step(&mut self) -> bool {
-        if self.steps == 0 {
-            return false;
-        }
-        self.steps -= 1;
-        true
     }
 
     /// Charges `amount` gas; `false` if not enough is left (nothing is charged then).
@@ -268,7 +258,7 @@ fn run(
         host,
         gas,
         limits: *limits,
-        steps: limits.steps,
+        other_events: 0,
         cur: instance,
         inst: &instances[instance],
         trap: Trap::Unreachable,
@@ -279,10 +269,21 @@ fn run(
     let fp = ex.frame_at(0);
     fp.zero(cf.params, cf.locals as usize);
     let mut at = (Ip::at(&ex.inst.module.code, cf.entry as usize), fp, mem);
+    let mut steps_left = limits.steps;
     loop {
+        // A slice ends after `slice` events; with at most `steps_left + 1` of them, the
+        // step past the limit ends it (other events may end it sooner).
+        let slice = u32::try_from(steps_left.saturating_add(1)).map_or(BUDGET, |s| s.min(BUDGET));
+        ex.other_events = 0;
         let (ip, fp, mem) = at;
-        match dispatch(ip, fp, mem, &mut ex, BUDGET) {
-            Done::Pause => at = ex.resume.take().ok_or(Trap::Unreachable)?,
+        match dispatch(ip, fp, mem, &mut ex, slice) {
+            Done::Pause => {
+                let steps = u64::from(slice - ex.other_events);
+                steps_left = steps_left
+                    .checked_sub(steps)
+                    .ok_or(Trap::StepLimitExceeded)?;
+                at = ex.resume.take().ok_or(Trap::Unreachable)?;
+            }
             Done::Return => return Ok(ex.results),
             Done::Trap => return Err(ex.trap),
         }

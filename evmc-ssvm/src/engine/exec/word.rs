@@ -1,16 +1,19 @@
 //! The executed form of the code: one 16-byte [`Word`] per instruction holding the handler
 //! that runs it and its operands, and the dispatch from one handler to the next.
 //!
-//! Every handler ends by calling the next word's handler in tail position ([`next`],
-//! [`continue_at`]). Optimizing builds turn that call into a jump (LLVM sibling calls), so
-//! a run of instructions uses no native stack. Correctness does not depend on it: every
-//! *event* (a call, a return, a backward branch, a forward branch over a checkpoint word,
-//! a checkpoint word) spends one unit of a budget passed along in a register, and when it
-//! is used up the handler returns [`Done::Pause`] to the loop in `run`, which starts the
-//! next handler with a fresh budget. The encoder places a checkpoint word at least every
-//! [`CHECKPOINT_SPAN`] words of a body, so between two events a run executes at most that
-//! many words: without sibling calls (unoptimized builds, miri) a run nests at most
-//! `BUDGET * CHECKPOINT_SPAN` native frames.
+//! Every handler ends by calling the next word's handler in tail position. Optimizing
+//! builds turn that call into a jump (LLVM sibling calls), so a run of instructions uses no
+//! native stack. Correctness does not depend on it: every *event* (a call, a return, a
+//! backward branch, a forward branch over a checkpoint word, a checkpoint word) spends one
+//! unit of a budget passed along in a register, and when it is used up the handler returns
+//! [`Done::Pause`] to the loop in `run`, which starts the next handler with a fresh budget.
+//! The encoder places a checkpoint word at least every [`CHECKPOINT_SPAN`] words of a body,
+//! so between two events a run executes at most that many words: without sibling calls
+//! (unoptimized builds, miri) a run nests at most `BUDGET * CHECKPOINT_SPAN` native frames.
+//!
+//! The same budget counts steps (calls and backward branches, the step limit of `Config`):
+//! the other events are counted in `Exec`, and the loop in `run` settles the steps taken
+//! at every pause, sizing each slice so that the step past the limit ends it.
 
 use std::fmt;
 
@@ -165,15 +168,23 @@ pub(super) fn dispatch(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> D
     (ip.word().h)(ip, fp, mem, ex, d)
 }
 
-/// Continues at `ip` after an event: spends one unit of the budget (or pauses when it is
-/// used up).
+/// Continues at `ip` after a step (a call or a backward branch): spends one unit of the
+/// budget, or pauses when it is used up.
 #[inline(always)]
-pub(super) fn continue_at(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
+pub(super) fn step_to(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
     let d = d - 1;
     if d == 0 {
         return ex.pause(ip, fp, mem);
     }
     dispatch(ip, fp, mem, ex, d)
+}
+
+/// Continues at `ip` after an event that is not a step (a return, a checkpoint, a forward
+/// branch over one).
+#[inline(always)]
+pub(super) fn event_to(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
+    ex.other_events += 1;
+    step_to(ip, fp, mem, ex, d)
 }
 
 /// Continues with the word after `ip` (no event).
