@@ -303,6 +303,42 @@ macro_rules! define_isa {
                 /// Static offset.
                 offset: u32,
             },
+            /// Store the low 32 bits of the sign-extended `value`.
+            I32StoreImm {
+                /// i32 address.
+                addr: Slot,
+                /// Stored constant.
+                value: i16,
+                /// Static offset.
+                offset: u32,
+            },
+            /// Store the sign-extended `value` as 64 bits.
+            I64StoreImm {
+                /// i32 address.
+                addr: Slot,
+                /// Stored constant.
+                value: i16,
+                /// Static offset.
+                offset: u32,
+            },
+            /// Store the low 8 bits of `value`.
+            I32Store8Imm {
+                /// i32 address.
+                addr: Slot,
+                /// Stored constant.
+                value: i16,
+                /// Static offset.
+                offset: u32,
+            },
+            /// Store the low 16 bits of `value`.
+            I32Store16Imm {
+                /// i32 address.
+                addr: Slot,
+                /// Stored constant.
+                value: i16,
+                /// Static offset.
+                offset: u32,
+            },
             /// `fp[dst] = memory size in pages`.
             MemorySize {
                 /// Destination.

@@ -48,13 +48,15 @@ fn enter(
         fp: caller,
         inst: ex.cur as u32,
     });
-    frame.zero(callee.params, callee.locals as usize);
+    if callee.locals > 0 {
+        frame.zero(callee.params, callee.locals as usize);
+    }
     let mem = if instance == ex.cur {
         mem
     } else {
         ex.switch_to(instance)
     };
-    let ip = Ip::at(&ex.inst.module.code, callee.entry as usize);
+    let ip = Ip::at(ex.code, callee.entry as usize);
     step_to(ip, frame, mem, ex, d)
 }
 
@@ -104,7 +106,7 @@ fn call_addr(
 /// `call` of a defined function of the current instance.
 fn call_internal(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
     let w = ip.word();
-    let callee = ex.inst.module.funcs[w.c as usize];
+    let callee = ex.bodies[w.c as usize];
     enter(ip.next(), fp, w.a, ex.cur, callee, mem, ex, d)
 }
 

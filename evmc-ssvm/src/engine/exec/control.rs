@@ -183,11 +183,22 @@ br_cmp! {
     }
 }
 
-/// `br_table`: continue at entry `min(a, c)` of the `c + 1` branch words that follow.
+/// The `a` and `b` of a plain forward `br` word (a `br_table` entry it can follow
+/// directly); no other branch word has both (a `BrCopy` never copies a slot to itself).
+const PLAIN: u16 = u16::MAX;
+
+/// `br_table`: the entry `min(a, c)` of the `c + 1` branch words that follow; a plain
+/// forward `br` entry is taken right here, saving its dispatch. The table is an event, so
+/// its forward entries never are (see `encode`).
 fn br_table(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
     let w = ip.word();
     let i = (fp.get(w.a) as u32).min(w.c);
-    goto(ip.offset(1 + i as i32), fp, mem, ex, d)
+    let entry = ip.offset(1 + i as i32);
+    let e = entry.word();
+    if e.a == PLAIN && e.b == PLAIN {
+        return event_to(entry.byte_offset(e.c), fp, mem, ex, d);
+    }
+    event_to(entry, fp, mem, ex, d)
 }
 
 /// A checkpoint word (an event; see `word`).
@@ -251,6 +262,9 @@ pub(super) fn encode(instr: &Instr, m: Mode, out: &mut Vec<Word>) -> bool {
     let word = match *instr {
         Instr::Unreachable => Word::new(unreachable, 0, 0, 0),
         Instr::ChargeGas { amount } => Word::new(charge_gas, 0, 0, amount),
+        Instr::Br { offset } if m == FORWARD => {
+            Word::new(br::<FORWARD>, PLAIN, PLAIN, offset as u32)
+        }
         Instr::Br { offset } => branch(by_mode!(br, m), 0, 0, offset),
         Instr::BrCopy { dst, src, offset } => branch(by_mode!(br_copy, m), dst, src, offset),
         Instr::BrIfNez { cond, offset } => branch(by_mode!(BrIfNez, m), cond, 0, offset),

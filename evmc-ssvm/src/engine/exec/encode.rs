@@ -3,7 +3,8 @@
 //! data word (a 64-bit constant or immediate). A checkpoint word goes in at least every
 //! [`CHECKPOINT_SPAN`] words (see `word`). Branches are encoded last, once every
 //! instruction's position is known: their offsets become byte offsets between words, and
-//! their handler is chosen by [`Mode`].
+//! their handler is chosen by [`Mode`]. A forward branch over a checkpoint is an event,
+//! except a `br_table` entry: the table itself is one.
 
 use super::control::{self, checkpoint, Mode, BACK, BACK_CHARGE, FORWARD, FORWARD_EVENT};
 use super::word::{byte_offset, Word, CHECKPOINT_SPAN};
@@ -87,7 +88,7 @@ pub(crate) fn encode_body(body: &[Instr], code: &mut Vec<Word>) -> Result<(), Co
         layout.checkpoints.push(count);
         let mut copy = *instr;
         if copy.offset_mut().is_some() {
-            branches.push(i);
+            branches.push((i, entries_left > 0));
         }
         let before = code.len();
         // Branches get their final offset and mode below; their size does not depend on it.
@@ -99,12 +100,16 @@ pub(crate) fn encode_body(body: &[Instr], code: &mut Vec<Word>) -> Result<(), Co
         }
     }
     let mut words = Vec::with_capacity(2);
-    for i in branches {
+    for (i, table_entry) in branches {
         let mut instr = body[i];
         let Some(offset) = instr.offset_mut() else {
             continue;
         };
-        let (bytes, mode) = layout.branch(body, i, *offset)?;
+        let (bytes, mut mode) = layout.branch(body, i, *offset)?;
+        if table_entry && mode == FORWARD_EVENT {
+            // The `br_table` before it was the event.
+            mode = FORWARD;
+        }
         *offset = bytes;
         words.clear();
         encode(&instr, mode, &mut words)?;

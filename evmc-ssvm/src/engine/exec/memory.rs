@@ -2,7 +2,8 @@
 //! `memory.size` and `memory.grow`.
 //!
 //! Word operands: loads `a` = destination, `b` = address slot, `c` = static offset; stores
-//! `a` = address slot, `b` = value slot, `c` = static offset.
+//! `a` = address slot, `b` = value slot (an i16 immediate in the `Imm` forms), `c` = static
+//! offset.
 
 use super::frame::Fp;
 use super::word::{next, Done, Handler, Ip, Mem, Word};
@@ -90,6 +91,30 @@ stores! {
     I32Store16: 2 => |v| (v as u16).to_le_bytes(),
 }
 
+macro_rules! store_imms {
+    ($($name:ident: $n:literal => $conv:expr),* $(,)?) => {
+        $(
+            #[doc = concat!("`", stringify!($name), "`: `store(a + c, imm b)`.")]
+            #[allow(non_snake_case)]
+            fn $name(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
+                let w = ip.word();
+                let conv: fn(i64) -> [u8; $n] = $conv;
+                if !write(mem, fp.get(w.a), w.c, conv(i64::from(w.b as i16))) {
+                    return ex.trap(Trap::MemoryOutOfBounds);
+                }
+                next(ip, fp, mem, ex, d)
+            }
+        )*
+    };
+}
+
+store_imms! {
+    I32StoreImm: 4 => |v| (v as u32).to_le_bytes(),
+    I64StoreImm: 8 => i64::to_le_bytes,
+    I32Store8Imm: 1 => |v| [v as u8],
+    I32Store16Imm: 2 => |v| (v as u16).to_le_bytes(),
+}
+
 /// `memory.size`: `a` = size in pages.
 fn memory_size(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
     let w = ip.word();
@@ -114,43 +139,62 @@ fn memory_grow(ip: Ip, fp: Fp, _mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
 
 /// Appends the word of a memory instruction; `false` for any other.
 pub(super) fn encode(instr: &Instr, out: &mut Vec<Word>) -> bool {
-    let load =
-        |h: Handler, dst: u32, addr: u32, offset| Word::new(h, dst as u16, addr as u16, offset);
-    let word = match *instr {
-        Instr::I32Load { dst, addr, offset } => load(I32Load, dst, addr, offset),
-        Instr::I64Load { dst, addr, offset } => load(I64Load, dst, addr, offset),
-        Instr::I32Load8S { dst, addr, offset } => load(I32Load8S, dst, addr, offset),
-        Instr::I32Load8U { dst, addr, offset } => load(I32Load8U, dst, addr, offset),
-        Instr::I32Load16S { dst, addr, offset } => load(I32Load16S, dst, addr, offset),
-        Instr::I32Load16U { dst, addr, offset } => load(I32Load16U, dst, addr, offset),
-        Instr::I64Load8S { dst, addr, offset } => load(I64Load8S, dst, addr, offset),
-        Instr::I64Load16S { dst, addr, offset } => load(I64Load16S, dst, addr, offset),
-        Instr::I64Load32S { dst, addr, offset } => load(I64Load32S, dst, addr, offset),
+    let word = |h: Handler, a: u32, b: u32, offset| Word::new(h, a as u16, b as u16, offset);
+    let encoded = match *instr {
+        Instr::I32Load { dst, addr, offset } => word(I32Load, dst, addr, offset),
+        Instr::I64Load { dst, addr, offset } => word(I64Load, dst, addr, offset),
+        Instr::I32Load8S { dst, addr, offset } => word(I32Load8S, dst, addr, offset),
+        Instr::I32Load8U { dst, addr, offset } => word(I32Load8U, dst, addr, offset),
+        Instr::I32Load16S { dst, addr, offset } => word(I32Load16S, dst, addr, offset),
+        Instr::I32Load16U { dst, addr, offset } => word(I32Load16U, dst, addr, offset),
+        Instr::I64Load8S { dst, addr, offset } => word(I64Load8S, dst, addr, offset),
+        Instr::I64Load16S { dst, addr, offset } => word(I64Load16S, dst, addr, offset),
+        Instr::I64Load32S { dst, addr, offset } => word(I64Load32S, dst, addr, offset),
         Instr::I32Store {
             addr,
             value,
             offset,
-        } => load(I32Store, addr, value, offset),
+        } => word(I32Store, addr, value, offset),
         Instr::I64Store {
             addr,
             value,
             offset,
-        } => load(I64Store, addr, value, offset),
+        } => word(I64Store, addr, value, offset),
         Instr::I32Store8 {
             addr,
             value,
             offset,
-        } => load(I32Store8, addr, value, offset),
+        } => word(I32Store8, addr, value, offset),
         Instr::I32Store16 {
             addr,
             value,
             offset,
-        } => load(I32Store16, addr, value, offset),
+        } => word(I32Store16, addr, value, offset),
+        Instr::I32StoreImm {
+            addr,
+            value,
+            offset,
+        } => word(I32StoreImm, addr, u32::from(value as u16), offset),
+        Instr::I64StoreImm {
+            addr,
+            value,
+            offset,
+        } => word(I64StoreImm, addr, u32::from(value as u16), offset),
+        Instr::I32Store8Imm {
+            addr,
+            value,
+            offset,
+        } => word(I32Store8Imm, addr, u32::from(value as u16), offset),
+        Instr::I32Store16Imm {
+            addr,
+            value,
+            offset,
+        } => word(I32Store16Imm, addr, u32::from(value as u16), offset),
         Instr::MemorySize { dst } => Word::new(memory_size, dst as u16, 0, 0),
         Instr::MemoryGrow { dst, delta } => Word::new(memory_grow, dst as u16, delta as u16, 0),
         _ => return false,
     };
-    out.push(word);
+    out.push(encoded);
     true
 }
 

@@ -19,12 +19,13 @@ pub(crate) mod word;
 
 use super::host::{Host, HostCallContext};
 use super::memory::Memory;
+use super::module::CompiledFunc;
 use super::store::{Entities, FuncInst, FuncKind, Global, InstanceData};
 use super::table::Table;
 use super::trap::Trap;
 use super::types::{FuncType, ValType};
 use frame::Fp;
-use word::{dispatch, Done, Ip, Mem, BUDGET};
+use word::{dispatch, Done, Ip, Mem, Word, BUDGET};
 
 /// Limits applied to one top-level call.
 #[derive(Debug, Clone, Copy)]
@@ -87,9 +88,11 @@ pub(crate) struct Exec<'a> {
     limits: Limits,
     /// Events of the current slice that are not steps (see `word`).
     other_events: u32,
-    /// The running instance.
+    /// The running instance, its module's compiled functions and code.
     cur: usize,
     inst: &'a InstanceData,
+    code: &'a [Word],
+    bodies: &'a [CompiledFunc],
     /// Why the run stopped ([`Done::Trap`]).
     trap: Trap,
     /// Results of the entry function ([`Done::Return`]).
@@ -109,18 +112,12 @@ impl Exec<'_> {
         std::hint::black_box(Done::Trap)
     }
 
-    /// Returns to the loop in `run`, which resumes at `ip`.
-    #[cold]
-    #[inline(never)]
-    fn pause(&mut self, ip: Ip, fp: Fp, mem: Mem) -> Done {
-        self.resume = Some((ip, fp, mem));
-        std::hint::black_box(Done::Pause)
-    }
-
     /// Switches to instance `i`; returns its memory.
     fn switch_to(&mut self, i: usize) -> Mem {
         self.cur = i;
         self.inst = &self.instances[i];
+        self.code = &self.inst.module.code;
+        self.bodies = &self.inst.module.funcs;
         self.memory()
     }
 
@@ -163,6 +160,15 @@ fn normalize(ty: ValType, raw: u64) -> u64 {
         ValType::I32 | ValType::F32 => u64::from(raw as u32),
         ValType::I64 | ValType::F64 => raw,
     }
+}
+
+/// Returns to the loop in `run`, which resumes at `ip`. The parameters come in the order
+/// of a handler's, so a handler tail-calls this without moving its arguments.
+#[cold]
+#[inline(never)]
+fn pause(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>) -> Done {
+    ex.resume = Some((ip, fp, mem));
+    std::hint::black_box(Done::Pause)
 }
 
 /// Runs function `func` (a store address) with raw `args`; returns raw results.
@@ -261,6 +267,8 @@ fn run(
         other_events: 0,
         cur: instance,
         inst: &instances[instance],
+        code: &[],
+        bodies: &[],
         trap: Trap::Unreachable,
         results: 0,
         resume: None,
@@ -268,7 +276,7 @@ fn run(
     let mem = ex.switch_to(instance);
     let fp = ex.frame_at(0);
     fp.zero(cf.params, cf.locals as usize);
-    let mut at = (Ip::at(&ex.inst.module.code, cf.entry as usize), fp, mem);
+    let mut at = (Ip::at(ex.code, cf.entry as usize), fp, mem);
     let mut steps_left = limits.steps;
     loop {
         // A slice ends after `slice` events; with at most `steps_left + 1` of them, the

@@ -174,7 +174,7 @@ pub(super) fn dispatch(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> D
 pub(super) fn step_to(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
     let d = d - 1;
     if d == 0 {
-        return ex.pause(ip, fp, mem);
+        return super::pause(ip, fp, mem, ex);
     }
     dispatch(ip, fp, mem, ex, d)
 }

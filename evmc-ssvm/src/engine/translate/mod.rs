@@ -498,18 +498,33 @@ impl Translator<'_, '_> {
                 self.emit_result(Instr::$variant { dst, addr, offset });
             }};
         }
+        // A constant value that fits an i16 once cut to the stored width (`$cut`) is an
+        // immediate.
         macro_rules! store {
-            ($variant:ident, $m:expr) => {{
+            ($variant:ident, $imm:ident, $m:expr, $cut:expr) => {{
                 let offset = offset($m)?;
                 let h = self.providers.height();
                 let value = self.pop();
                 let addr = self.pop_slot();
-                let value = self.slot_of(value, h - 1);
-                self.emit(Instr::$variant {
-                    addr,
-                    value,
-                    offset,
-                });
+                let cut: fn(u64) -> i64 = $cut;
+                match value {
+                    Operand::Const { bits, .. } if i16::try_from(cut(bits)).is_ok() => {
+                        let value = cut(bits) as i16;
+                        self.emit(Instr::$imm {
+                            addr,
+                            value,
+                            offset,
+                        });
+                    }
+                    _ => {
+                        let value = self.slot_of(value, h - 1);
+                        self.emit(Instr::$variant {
+                            addr,
+                            value,
+                            offset,
+                        });
+                    }
+                }
             }};
         }
         match op {
@@ -530,15 +545,21 @@ impl Translator<'_, '_> {
             Operator::I64Load32S { memarg } => load!(I64Load32S, memarg),
             Operator::I32Store { memarg }
             | Operator::F32Store { memarg }
-            | Operator::I64Store32 { memarg } => store!(I32Store, memarg),
+            | Operator::I64Store32 { memarg } => {
+                store!(I32Store, I32StoreImm, memarg, |b| i64::from(
+                    b as u32 as i32
+                ))
+            }
             Operator::I64Store { memarg } | Operator::F64Store { memarg } => {
-                store!(I64Store, memarg)
+                store!(I64Store, I64StoreImm, memarg, |b| b as i64)
             }
             Operator::I32Store8 { memarg } | Operator::I64Store8 { memarg } => {
-                store!(I32Store8, memarg)
+                store!(I32Store8, I32Store8Imm, memarg, |b| i64::from(b as u8))
             }
             Operator::I32Store16 { memarg } | Operator::I64Store16 { memarg } => {
-                store!(I32Store16, memarg)
+                store!(I32Store16, I32Store16Imm, memarg, |b| i64::from(
+                    b as u16 as i16
+                ))
             }
             other => {
                 return Err(control::error(format!("unsupported operator {other:?}")));

@@ -288,3 +288,67 @@ fn branch_values_move_to_the_label_slot() {
     assert_eq!(run(wat, "f", &[Value::I32(1)]), [Value::I32(11)]);
     assert_eq!(run(wat, "f", &[Value::I32(0)]), [Value::I32(1)]);
 }
+
+#[test]
+fn small_stored_constants_are_immediates_cut_to_the_stored_width() {
+    let wat = r#"(module (memory (export "memory") 1)
+          (func (export "f") (param i32) (result i64)
+            (i64.store (local.get 0) (i64.const -2))
+            (i32.store8 offset=8 (local.get 0) (i32.const 0x1ff))
+            (i64.store16 offset=9 (local.get 0) (i64.const 0x12345))
+            (i32.store offset=12 (local.get 0) (i32.const 70000))
+            (i64.load (local.get 0))))"#;
+    let m = module(wat);
+    assert_eq!(
+        body(&m, 0)[..5],
+        [
+            Instr::I64StoreImm {
+                addr: 0,
+                value: -2,
+                offset: 0
+            },
+            // 0x1ff as a byte is 0xff.
+            Instr::I32Store8Imm {
+                addr: 0,
+                value: 0xff,
+                offset: 8
+            },
+            // 0x12345 as 16 bits is 0x2345.
+            Instr::I32Store16Imm {
+                addr: 0,
+                value: 0x2345,
+                offset: 9
+            },
+            // 70000 does not fit an i16: it goes to its slot (height 1).
+            Instr::Const {
+                dst: 2,
+                value: 70000
+            },
+            Instr::I32Store {
+                addr: 0,
+                value: 2,
+                offset: 12
+            },
+        ]
+    );
+    assert_eq!(run(wat, "f", &[Value::I32(16)]), [Value::I64(-2)]);
+    let mut store = Store::new(Config::default());
+    let id = store
+        .instantiate(&m, &[], &mut NoHost)
+        .unwrap_or_else(|e| panic!("instantiate: {e}"));
+    store
+        .invoke(&mut NoHost, id, "f", &[Value::I32(16)])
+        .unwrap_or_else(|e| panic!("invoke: {e}"));
+    let memory = store
+        .export(id, "memory")
+        .and_then(|m| store.memory(m))
+        .map(|m| m.data()[16..32].to_vec())
+        .unwrap_or_default();
+    assert_eq!(
+        memory,
+        [
+            0xfe, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x45, 0x23, 0, 0x70, 0x11, 0x01,
+            0
+        ]
+    );
+}
