@@ -22,6 +22,12 @@ pub type Slot = u32;
 /// A branch offset in instructions, relative to the branching instruction.
 pub type Offset = i32;
 
+/// The accumulator: as a destination, the result stays in a register for the next
+/// instruction, which names it as an operand. Only a temporary that the instruction right
+/// after its producer consumes goes there (see `translate`), and no frame has this many
+/// slots.
+pub const ACC: Slot = Slot::MAX;
+
 macro_rules! define_isa {
     (
         unary { $($un:ident),* $(,)? }
@@ -529,6 +535,74 @@ macro_rules! define_isa {
                     | Instr::MemoryGrow { dst, .. }
                     | Instr::Bignum { dst, .. } => Some(dst),
                     _ => None,
+                }
+            }
+
+            /// The destination of an instruction that may write the accumulator ([`ACC`]):
+            /// numeric operations and loads.
+            pub(crate) fn acc_dst_mut(&mut self) -> Option<&mut Slot> {
+                match self {
+                    $( Instr::$un { dst, .. } )|*
+                    | $( Instr::$bin { dst, .. } )|*
+                    | $( Instr::$cmp { dst, .. } )|*
+                    | $( Instr::$aimm { dst, .. } )|*
+                    | $( Instr::$cmp_imm { dst, .. } )|*
+                    | Instr::I32Load { dst, .. }
+                    | Instr::I64Load { dst, .. }
+                    | Instr::I32Load8S { dst, .. }
+                    | Instr::I32Load8U { dst, .. }
+                    | Instr::I32Load16S { dst, .. }
+                    | Instr::I32Load16U { dst, .. }
+                    | Instr::I64Load8S { dst, .. }
+                    | Instr::I64Load16S { dst, .. }
+                    | Instr::I64Load32S { dst, .. } => Some(dst),
+                    _ => None,
+                }
+            }
+
+            /// Makes the operand that reads slot `from` read the accumulator instead, if this
+            /// instruction can take it there (numeric operations, loads, stores, conditional
+            /// branches); returns whether it did.
+            pub(crate) fn operand_to_acc(&mut self, from: Slot) -> bool {
+                let field = match self {
+                    $( Instr::$un { src, .. } => Some(src), )*
+                    $( Instr::$bin { lhs, rhs, .. } => if *lhs == from { Some(lhs) } else { Some(rhs) }, )*
+                    $( Instr::$cmp { lhs, rhs, .. } => if *lhs == from { Some(lhs) } else { Some(rhs) }, )*
+                    $( Instr::$br { lhs, rhs, .. } => if *lhs == from { Some(lhs) } else { Some(rhs) }, )*
+                    $( Instr::$aimm { lhs, .. } )|*
+                    | $( Instr::$cmp_imm { lhs, .. } )|*
+                    | $( Instr::$br_imm { lhs, .. } )|* => Some(lhs),
+                    Instr::I32Load { addr, .. }
+                    | Instr::I64Load { addr, .. }
+                    | Instr::I32Load8S { addr, .. }
+                    | Instr::I32Load8U { addr, .. }
+                    | Instr::I32Load16S { addr, .. }
+                    | Instr::I32Load16U { addr, .. }
+                    | Instr::I64Load8S { addr, .. }
+                    | Instr::I64Load16S { addr, .. }
+                    | Instr::I64Load32S { addr, .. }
+                    | Instr::I32StoreImm { addr, .. }
+                    | Instr::I64StoreImm { addr, .. }
+                    | Instr::I32Store8Imm { addr, .. }
+                    | Instr::I32Store16Imm { addr, .. } => Some(addr),
+                    Instr::I32Store { addr, value, .. }
+                    | Instr::I64Store { addr, value, .. }
+                    | Instr::I32Store8 { addr, value, .. }
+                    | Instr::I32Store16 { addr, value, .. } => {
+                        if *addr == from { Some(addr) } else { Some(value) }
+                    }
+                    Instr::BrIfNez { cond, .. }
+                    | Instr::BrIfEqz { cond, .. }
+                    | Instr::BrIfI64Nez { cond, .. }
+                    | Instr::BrIfI64Eqz { cond, .. } => Some(cond),
+                    _ => None,
+                };
+                match field {
+                    Some(f) if *f == from => {
+                        *f = ACC;
+                        true
+                    }
+                    _ => false,
                 }
             }
 

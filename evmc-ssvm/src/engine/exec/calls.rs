@@ -27,7 +27,7 @@ fn enter(
     callee: CompiledFunc,
     mem: Mem,
     ex: &mut Exec<'_>,
-    d: u32,
+    acc: u64,
 ) -> Done {
     if ex.frames.len() + 1 >= ex.limits.max_call_depth {
         return ex.trap(Trap::CallStackExhausted);
@@ -57,7 +57,7 @@ fn enter(
         ex.switch_to(instance)
     };
     let ip = Ip::at(ex.code, callee.entry as usize);
-    step_to(ip, frame, mem, ex, d)
+    step_to(ip, frame, mem, ex, acc)
 }
 
 /// Calls the function at store address `addr` from the word at `ip` (`len` words long).
@@ -71,14 +71,14 @@ fn call_addr(
     base: u16,
     mem: Mem,
     ex: &mut Exec<'_>,
-    d: u32,
+    acc: u64,
 ) -> Done {
     let f = ex.funcs[addr as usize];
     let ret = ip.offset(len);
     let id = match f.kind {
         FuncKind::Wasm { instance, index } => {
             let callee = ex.instances[instance as usize].module.funcs[index as usize];
-            return enter(ret, fp, base, instance as usize, callee, mem, ex, d);
+            return enter(ret, fp, base, instance as usize, callee, mem, ex, acc);
         }
         FuncKind::Host(id) => id,
     };
@@ -100,25 +100,25 @@ fn call_addr(
     for (k, (v, ty)) in ex.scratch[..r].iter().zip(sig.results.iter()).enumerate() {
         fp.set(base + k as u16, super::normalize(*ty, *v));
     }
-    goto(ret, fp, mem, ex, d)
+    goto(ret, fp, mem, ex, acc)
 }
 
 /// `call` of a defined function of the current instance.
-fn call_internal(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
+fn call_internal(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, acc: u64) -> Done {
     let w = ip.word();
     let callee = ex.bodies[w.c as usize];
-    enter(ip.next(), fp, w.a, ex.cur, callee, mem, ex, d)
+    enter(ip.next(), fp, w.a, ex.cur, callee, mem, ex, acc)
 }
 
 /// `call` of an imported function.
-fn call_import(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
+fn call_import(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, acc: u64) -> Done {
     let w = ip.word();
     let addr = ex.inst.funcs[w.c as usize];
-    call_addr(addr, ip, 1, fp, w.a, mem, ex, d)
+    call_addr(addr, ip, 1, fp, w.a, mem, ex, acc)
 }
 
 /// `call_indirect`: checks the table entry and its signature, then calls it.
-fn call_indirect(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
+fn call_indirect(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, acc: u64) -> Done {
     let w = ip.word();
     let data = ip.next().word();
     let i = fp.get(data.a) as u32 as usize;
@@ -130,7 +130,7 @@ fn call_indirect(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
     if ex.funcs[entry as usize].sig != ex.inst.sig_ids[w.c as usize] {
         return ex.trap(Trap::IndirectCallTypeMismatch);
     }
-    call_addr(entry, ip, 2, fp, w.a, mem, ex, d)
+    call_addr(entry, ip, 2, fp, w.a, mem, ex, acc)
 }
 
 /// Appends the word of a call instruction; `false` for any other.

@@ -7,10 +7,13 @@
 //!
 //! Word operands: `c` = relative offset in bytes; `a`, `b` = condition or compared slots (`b`
 //! an i16 immediate in the `Imm` forms; a wider immediate is the value of a data word after
-//! the branch); `BrCopy` `a` = destination, `b` = source.
+//! the branch), either of which may be the accumulator instead; `BrCopy` `a` = destination,
+//! `b` = source.
 
 use super::frame::Fp;
-use super::word::{event_to, goto, next, step_to, Done, Handler, Ip, Mem, Word};
+use super::word::{
+    acc_field, event_to, goto, instance, next, step_to, Done, Handler, Ip, Mem, Word,
+};
 use super::Exec;
 use crate::engine::isa::Instr;
 use crate::engine::ops::int::*;
@@ -31,11 +34,11 @@ pub(super) const BACK_CHARGE: Mode = 3;
 
 /// Takes a branch `offset` bytes from `ip`.
 #[inline(always)]
-fn jump<const M: Mode>(ip: Ip, offset: u32, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
+fn jump<const M: Mode>(ip: Ip, offset: u32, fp: Fp, mem: Mem, ex: &mut Exec<'_>, acc: u64) -> Done {
     let mut target = ip.byte_offset(offset);
     match M {
-        FORWARD => goto(target, fp, mem, ex, d),
-        FORWARD_EVENT => event_to(target, fp, mem, ex, d),
+        FORWARD => goto(target, fp, mem, ex, acc),
+        FORWARD_EVENT => event_to(target, fp, mem, ex, acc),
         _ => {
             if M == BACK_CHARGE {
                 if !ex.charge(i64::from(target.word().c)) {
@@ -43,35 +46,38 @@ fn jump<const M: Mode>(ip: Ip, offset: u32, fp: Fp, mem: Mem, ex: &mut Exec<'_>,
                 }
                 target = target.next();
             }
-            step_to(target, fp, mem, ex, d)
+            step_to(target, fp, mem, ex, acc)
         }
     }
 }
 
 /// `br`.
-fn br<const M: Mode>(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
-    jump::<M>(ip, ip.word().c, fp, mem, ex, d)
+fn br<const M: Mode>(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, acc: u64) -> Done {
+    jump::<M>(ip, ip.word().c, fp, mem, ex, acc)
 }
 
 /// `br` carrying one value: `a = b`, then the jump.
-fn br_copy<const M: Mode>(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
+fn br_copy<const M: Mode>(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, acc: u64) -> Done {
     let w = ip.word();
     fp.set(w.a, fp.get(w.b));
-    jump::<M>(ip, w.c, fp, mem, ex, d)
+    jump::<M>(ip, w.c, fp, mem, ex, acc)
 }
 
 macro_rules! br_if {
     ($($name:ident: $cond:expr),* $(,)?) => {
         $(
-            #[doc = concat!("`", stringify!($name), "`: jump if the condition in `a` holds.")]
+            #[doc = concat!("`", stringify!($name), "`: jump if the condition in `a` (`C`: in ")]
+            #[doc = "the accumulator) holds."]
             #[allow(non_snake_case)]
-            fn $name<const M: Mode>(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
+            fn $name<const M: Mode, const C: bool>(
+                ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, acc: u64,
+            ) -> Done {
                 let w = ip.word();
                 let cond: fn(u64) -> bool = $cond;
-                if cond(fp.get(w.a)) {
-                    return jump::<M>(ip, w.c, fp, mem, ex, d);
+                if cond(fp.operand::<C>(w.a, acc)) {
+                    return jump::<M>(ip, w.c, fp, mem, ex, acc);
                 }
-                next(ip, fp, mem, ex, d)
+                next(ip, fp, mem, ex, acc)
             }
         )*
     };
@@ -90,26 +96,27 @@ macro_rules! br_cmp {
         imm { $($iname:ident => $if:ident),* $(,)? }
     ) => {
         $(
-            #[doc = concat!("Jump if `", stringify!($f), "(a, b)`.")]
+            #[doc = concat!("Jump if `", stringify!($f), "(a, b)`; `L`/`R`: an operand in the ")]
+            #[doc = "accumulator."]
             #[allow(non_snake_case)]
-            fn $name<const M: Mode>(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
+            fn $name<const M: Mode, const L: bool, const R: bool>(
+                ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, acc: u64,
+            ) -> Done {
                 let w = ip.word();
-                if $f(Raw::from_raw(fp.get(w.a)), Raw::from_raw(fp.get(w.b))) {
-                    return jump::<M>(ip, w.c, fp, mem, ex, d);
+                let lhs = Raw::from_raw(fp.operand::<L>(w.a, acc));
+                if $f(lhs, Raw::from_raw(fp.operand::<R>(w.b, acc))) {
+                    return jump::<M>(ip, w.c, fp, mem, ex, acc);
                 }
-                next(ip, fp, mem, ex, d)
+                next(ip, fp, mem, ex, acc)
             }
         )*
         $(
             #[doc = concat!("Jump if `", stringify!($if), "(a, imm)`; the immediate is `b` ")]
-            #[doc = "sign-extended, or (`WIDE`) the value of the data word after it."]
+            #[doc = "sign-extended, or (`WIDE`) the value of the data word after it; `L`: the "]
+            #[doc = "operand in the accumulator."]
             #[allow(non_snake_case)]
-            fn $iname<const M: Mode, const WIDE: bool>(
-                ip: Ip,
-                fp: Fp,
-                mem: Mem,
-                ex: &mut Exec<'_>,
-                d: u32,
+            fn $iname<const M: Mode, const L: bool, const WIDE: bool>(
+                ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, acc: u64,
             ) -> Done {
                 let w = ip.word();
                 let (imm, last) = if WIDE {
@@ -117,10 +124,10 @@ macro_rules! br_cmp {
                 } else {
                     (i64::from(w.b as i16), ip)
                 };
-                if $if(Raw::from_raw(fp.get(w.a)), FromImm::from_imm(imm)) {
-                    return jump::<M>(ip, w.c, fp, mem, ex, d);
+                if $if(Raw::from_raw(fp.operand::<L>(w.a, acc)), FromImm::from_imm(imm)) {
+                    return jump::<M>(ip, w.c, fp, mem, ex, acc);
                 }
-                next(last, fp, mem, ex, d)
+                next(last, fp, mem, ex, acc)
             }
         )*
 
@@ -129,18 +136,23 @@ macro_rules! br_cmp {
         fn encode_cmp(instr: &Instr, m: Mode, out: &mut Vec<Word>) -> bool {
             let word = match *instr {
                 $( Instr::$name { lhs, rhs, offset } => {
-                    Word::new(by_mode!($name, m), lhs as u16, rhs as u16, offset as u32)
+                    let ((l, lhs), (r, rhs)) = (acc_field(lhs), acc_field(rhs));
+                    Word::new(by_mode!($name, m, l, r), lhs, rhs, offset as u32)
                 } )*
-                $( Instr::$iname { lhs, imm, offset } => match i16::try_from(imm) {
-                    Ok(imm) => {
-                        let h = by_mode!($iname, m, false);
-                        Word::new(h, lhs as u16, imm as u16, offset as u32)
+                $( Instr::$iname { lhs, imm, offset } => {
+                    let (l, lhs) = acc_field(lhs);
+                    match i16::try_from(imm) {
+                        Ok(imm) => {
+                            let h = by_mode!($iname, m, l, false);
+                            Word::new(h, lhs, imm as u16, offset as u32)
+                        }
+                        Err(_) => {
+                            let h = by_mode!($iname, m, l, true);
+                            out.push(Word::new(h, lhs, 0, offset as u32));
+                            Word::data(imm as u64)
+                        }
                     }
-                    Err(_) => {
-                        out.push(Word::new(by_mode!($iname, m, true), lhs as u16, 0, offset as u32));
-                        Word::data(imm as u64)
-                    }
-                }, )*
+                } )*
                 _ => return false,
             };
             out.push(word);
@@ -149,17 +161,16 @@ macro_rules! br_cmp {
     };
 }
 
-/// The instance of branch handler `$h` for mode `$m` (and further const arguments).
+/// The instance of branch handler `$h` for mode `$m` and the runtime flags `$b`.
 macro_rules! by_mode {
-    ($h:ident, $m:expr $(, $extra:expr)*) => {{
-        let h: Handler = match $m {
-            FORWARD => $h::<FORWARD $(, $extra)*>,
-            FORWARD_EVENT => $h::<FORWARD_EVENT $(, $extra)*>,
-            BACK => $h::<BACK $(, $extra)*>,
-            _ => $h::<BACK_CHARGE $(, $extra)*>,
-        };
-        h
-    }};
+    ($h:ident, $m:expr $(, $b:expr)*) => {
+        match $m {
+            FORWARD => instance!($h; [FORWARD]; $($b),*),
+            FORWARD_EVENT => instance!($h; [FORWARD_EVENT]; $($b),*),
+            BACK => instance!($h; [BACK]; $($b),*),
+            _ => instance!($h; [BACK_CHARGE]; $($b),*),
+        }
+    };
 }
 
 br_cmp! {
@@ -190,38 +201,38 @@ const PLAIN: u16 = u16::MAX;
 /// `br_table`: the entry `min(a, c)` of the `c + 1` branch words that follow; a plain
 /// forward `br` entry is taken right here, saving its dispatch. The table is an event, so
 /// its forward entries never are (see `encode`).
-fn br_table(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
+fn br_table(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, acc: u64) -> Done {
     let w = ip.word();
     let i = (fp.get(w.a) as u32).min(w.c);
     let entry = ip.offset(1 + i as i32);
     let e = entry.word();
     if e.a == PLAIN && e.b == PLAIN {
-        return event_to(entry.byte_offset(e.c), fp, mem, ex, d);
+        return event_to(entry.byte_offset(e.c), fp, mem, ex, acc);
     }
-    event_to(entry, fp, mem, ex, d)
+    event_to(entry, fp, mem, ex, acc)
 }
 
 /// A checkpoint word (an event; see `word`).
-pub(super) fn checkpoint(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
-    event_to(ip.next(), fp, mem, ex, d)
+pub(super) fn checkpoint(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, acc: u64) -> Done {
+    event_to(ip.next(), fp, mem, ex, acc)
 }
 
 /// `unreachable` (and any data word reached by mistake).
-pub(super) fn unreachable(_: Ip, _: Fp, _: Mem, ex: &mut Exec<'_>, _: u32) -> Done {
+pub(super) fn unreachable(_: Ip, _: Fp, _: Mem, ex: &mut Exec<'_>, _: u64) -> Done {
     ex.trap(Trap::Unreachable)
 }
 
 /// A metered block's entry: charge `c`.
-fn charge_gas(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
+fn charge_gas(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, acc: u64) -> Done {
     if !ex.charge(i64::from(ip.word().c)) {
         return ex.trap(Trap::OutOfGas);
     }
-    next(ip, fp, mem, ex, d)
+    next(ip, fp, mem, ex, acc)
 }
 
 /// Returns `n` results (at `fp[0..n]`) to the caller, or ends the run.
 #[inline(always)]
-fn ret(fp: Fp, mem: Mem, ex: &mut Exec<'_>, n: usize, d: u32) -> Done {
+fn ret(fp: Fp, mem: Mem, ex: &mut Exec<'_>, n: usize, acc: u64) -> Done {
     let _ = fp;
     let Some(caller) = ex.frames.pop() else {
         ex.results = n;
@@ -233,25 +244,25 @@ fn ret(fp: Fp, mem: Mem, ex: &mut Exec<'_>, n: usize, d: u32) -> Done {
     } else {
         ex.switch_to(caller.inst as usize)
     };
-    event_to(caller.ret, fp, mem, ex, d)
+    event_to(caller.ret, fp, mem, ex, acc)
 }
 
 /// `return` without results.
-fn return0(_: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
-    ret(fp, mem, ex, 0, d)
+fn return0(_: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, acc: u64) -> Done {
+    ret(fp, mem, ex, 0, acc)
 }
 
 /// `return` of the value in `a`.
-fn return1(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
+fn return1(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, acc: u64) -> Done {
     fp.set(0, fp.get(ip.word().a));
-    ret(fp, mem, ex, 1, d)
+    ret(fp, mem, ex, 1, acc)
 }
 
 /// `return` of the `c` values from `a`.
-fn return_span(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
+fn return_span(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, acc: u64) -> Done {
     let w = ip.word();
     fp.copy(0, w.a, w.c as usize);
-    ret(fp, mem, ex, w.c as usize, d)
+    ret(fp, mem, ex, w.c as usize, acc)
 }
 
 /// Appends the words of a control instruction (a branch taken in mode `m`, its offset
@@ -267,10 +278,22 @@ pub(super) fn encode(instr: &Instr, m: Mode, out: &mut Vec<Word>) -> bool {
         }
         Instr::Br { offset } => branch(by_mode!(br, m), 0, 0, offset),
         Instr::BrCopy { dst, src, offset } => branch(by_mode!(br_copy, m), dst, src, offset),
-        Instr::BrIfNez { cond, offset } => branch(by_mode!(BrIfNez, m), cond, 0, offset),
-        Instr::BrIfEqz { cond, offset } => branch(by_mode!(BrIfEqz, m), cond, 0, offset),
-        Instr::BrIfI64Nez { cond, offset } => branch(by_mode!(BrIfI64Nez, m), cond, 0, offset),
-        Instr::BrIfI64Eqz { cond, offset } => branch(by_mode!(BrIfI64Eqz, m), cond, 0, offset),
+        Instr::BrIfNez { cond, offset } => {
+            let (c, cond) = acc_field(cond);
+            branch(by_mode!(BrIfNez, m, c), u32::from(cond), 0, offset)
+        }
+        Instr::BrIfEqz { cond, offset } => {
+            let (c, cond) = acc_field(cond);
+            branch(by_mode!(BrIfEqz, m, c), u32::from(cond), 0, offset)
+        }
+        Instr::BrIfI64Nez { cond, offset } => {
+            let (c, cond) = acc_field(cond);
+            branch(by_mode!(BrIfI64Nez, m, c), u32::from(cond), 0, offset)
+        }
+        Instr::BrIfI64Eqz { cond, offset } => {
+            let (c, cond) = acc_field(cond);
+            branch(by_mode!(BrIfI64Eqz, m, c), u32::from(cond), 0, offset)
+        }
         Instr::BrTable { index, len } => Word::new(br_table, index as u16, 0, len),
         Instr::Return => Word::new(return0, 0, 0, 0),
         Instr::Return1 { src } => Word::new(return1, src as u16, 0, 0),

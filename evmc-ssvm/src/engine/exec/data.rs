@@ -13,42 +13,42 @@ use crate::engine::isa::Instr;
 use crate::engine::trap::Trap;
 
 /// `a = b`.
-fn copy(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
+fn copy(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, acc: u64) -> Done {
     let w = ip.word();
     fp.set(w.a, fp.get(w.b));
-    next(ip, fp, mem, ex, d)
+    next(ip, fp, mem, ex, acc)
 }
 
 /// `a.. = b..` for `c` slots (memmove).
-fn copy_span(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
+fn copy_span(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, acc: u64) -> Done {
     let w = ip.word();
     fp.copy(w.a, w.b, w.c as usize);
-    next(ip, fp, mem, ex, d)
+    next(ip, fp, mem, ex, acc)
 }
 
 /// `a = c` zero-extended (i32 and f32 constants, small i64 constants).
-fn const_u32(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
+fn const_u32(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, acc: u64) -> Done {
     let w = ip.word();
     fp.set(w.a, u64::from(w.c));
-    next(ip, fp, mem, ex, d)
+    next(ip, fp, mem, ex, acc)
 }
 
 /// `a = c` sign-extended (negative small i64 constants).
-fn const_i32(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
+fn const_i32(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, acc: u64) -> Done {
     let w = ip.word();
     fp.set(w.a, w.c as i32 as i64 as u64);
-    next(ip, fp, mem, ex, d)
+    next(ip, fp, mem, ex, acc)
 }
 
 /// `a = ` the value of the data word after this one (other 64-bit constants).
-fn const64(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
+fn const64(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, acc: u64) -> Done {
     let w = ip.word();
     fp.set(w.a, ip.next().word().value());
-    next(ip.next(), fp, mem, ex, d)
+    next(ip.next(), fp, mem, ex, acc)
 }
 
 /// `select`: `a = if b != 0 { c } else { data.a }`; a data word follows.
-fn select(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
+fn select(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, acc: u64) -> Done {
     let w = ip.word();
     let other = ip.next().word().a;
     let v = if fp.get(w.b) as u32 != 0 {
@@ -57,27 +57,27 @@ fn select(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
         fp.get(other)
     };
     fp.set(w.a, v);
-    next(ip.next(), fp, mem, ex, d)
+    next(ip.next(), fp, mem, ex, acc)
 }
 
 /// `a = global c`.
-fn global_get(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
+fn global_get(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, acc: u64) -> Done {
     let w = ip.word();
     let addr = ex.inst.globals[w.c as usize];
     fp.set(w.a, ex.globals[addr as usize].value);
-    next(ip, fp, mem, ex, d)
+    next(ip, fp, mem, ex, acc)
 }
 
 /// `global c = a`.
-fn global_set(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
+fn global_set(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, acc: u64) -> Done {
     let w = ip.word();
     let addr = ex.inst.globals[w.c as usize];
     ex.globals[addr as usize].value = fp.get(w.a);
-    next(ip, fp, mem, ex, d)
+    next(ip, fp, mem, ex, acc)
 }
 
 /// Bignum call site `c` of the module; a comparison's result goes to `a`.
-fn bignum(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
+fn bignum(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, acc: u64) -> Done {
     let w = ip.word();
     let call = &ex.inst.module.bigcalls[w.c as usize];
     let ptrs = call.pointers(|s| fp.get(s as u16));
@@ -93,7 +93,7 @@ fn bignum(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
         Ok(None) => {}
         Err(t) => return ex.trap(t),
     }
-    next(ip, fp, mem, ex, d)
+    next(ip, fp, mem, ex, acc)
 }
 
 /// Appends the words of a data instruction; `false` for any other. A constant that fits

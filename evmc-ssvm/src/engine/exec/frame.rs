@@ -47,6 +47,28 @@ impl Fp {
         p
     }
 
+    /// Operand `s`: the accumulator `acc` when `A`, else slot `s`.
+    #[inline(always)]
+    pub fn operand<const A: bool>(self, s: u16, acc: u64) -> u64 {
+        if A {
+            acc
+        } else {
+            self.get(s)
+        }
+    }
+
+    /// Puts result `v` in the accumulator when `A` (returning it), else in slot `s`
+    /// (returning the accumulator unchanged).
+    #[inline(always)]
+    pub fn result<const A: bool>(self, s: u16, acc: u64, v: u64) -> u64 {
+        if A {
+            v
+        } else {
+            self.set(s, v);
+            acc
+        }
+    }
+
     /// Reads slot `s`.
     #[inline(always)]
     pub fn get(self, s: u16) -> u64 {

@@ -3,10 +3,10 @@
 //!
 //! Word operands: loads `a` = destination, `b` = address slot, `c` = static offset; stores
 //! `a` = address slot, `b` = value slot (an i16 immediate in the `Imm` forms), `c` = static
-//! offset.
+//! offset. Any of them may be the accumulator instead (handler instances `A`, `D`, `V`).
 
 use super::frame::Fp;
-use super::word::{next, Done, Handler, Ip, Mem, Word};
+use super::word::{acc_field as acc, instance, next, Done, Ip, Mem, Word};
 use super::Exec;
 use crate::engine::config::GROW_GAS_PER_PAGE;
 use crate::engine::isa::Instr;
@@ -40,16 +40,19 @@ fn write<const N: usize>(mem: Mem, addr: u64, offset: u32, bytes: [u8; N]) -> bo
 macro_rules! loads {
     ($($name:ident: $n:literal => $conv:expr),* $(,)?) => {
         $(
-            #[doc = concat!("`", stringify!($name), "`: `a = load(b + c)`.")]
+            #[doc = concat!("`", stringify!($name), "`: `a = load(b + c)`; `A`/`D`: address ")]
+            #[doc = "or result in the accumulator."]
             #[allow(non_snake_case)]
-            fn $name(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
+            fn $name<const A: bool, const D: bool>(
+                ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, acc: u64,
+            ) -> Done {
                 let w = ip.word();
-                let Some(bytes) = read::<$n>(mem, fp.get(w.b), w.c) else {
+                let Some(bytes) = read::<$n>(mem, fp.operand::<A>(w.b, acc), w.c) else {
                     return ex.trap(Trap::MemoryOutOfBounds);
                 };
                 let conv: fn([u8; $n]) -> u64 = $conv;
-                fp.set(w.a, conv(bytes));
-                next(ip, fp, mem, ex, d)
+                let acc = fp.result::<D>(w.a, acc, conv(bytes));
+                next(ip, fp, mem, ex, acc)
             }
         )*
     };
@@ -58,15 +61,19 @@ macro_rules! loads {
 macro_rules! stores {
     ($($name:ident: $n:literal => $conv:expr),* $(,)?) => {
         $(
-            #[doc = concat!("`", stringify!($name), "`: `store(a + c, b)`.")]
+            #[doc = concat!("`", stringify!($name), "`: `store(a + c, b)`; `A`/`V`: address or ")]
+            #[doc = "value in the accumulator."]
             #[allow(non_snake_case)]
-            fn $name(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
+            fn $name<const A: bool, const V: bool>(
+                ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, acc: u64,
+            ) -> Done {
                 let w = ip.word();
                 let conv: fn(u64) -> [u8; $n] = $conv;
-                if !write(mem, fp.get(w.a), w.c, conv(fp.get(w.b))) {
+                let value = conv(fp.operand::<V>(w.b, acc));
+                if !write(mem, fp.operand::<A>(w.a, acc), w.c, value) {
                     return ex.trap(Trap::MemoryOutOfBounds);
                 }
-                next(ip, fp, mem, ex, d)
+                next(ip, fp, mem, ex, acc)
             }
         )*
     };
@@ -94,15 +101,16 @@ stores! {
 macro_rules! store_imms {
     ($($name:ident: $n:literal => $conv:expr),* $(,)?) => {
         $(
-            #[doc = concat!("`", stringify!($name), "`: `store(a + c, imm b)`.")]
+            #[doc = concat!("`", stringify!($name), "`: `store(a + c, imm b)`; `A`: address in ")]
+            #[doc = "the accumulator."]
             #[allow(non_snake_case)]
-            fn $name(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
+            fn $name<const A: bool>(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, acc: u64) -> Done {
                 let w = ip.word();
                 let conv: fn(i64) -> [u8; $n] = $conv;
-                if !write(mem, fp.get(w.a), w.c, conv(i64::from(w.b as i16))) {
+                if !write(mem, fp.operand::<A>(w.a, acc), w.c, conv(i64::from(w.b as i16))) {
                     return ex.trap(Trap::MemoryOutOfBounds);
                 }
-                next(ip, fp, mem, ex, d)
+                next(ip, fp, mem, ex, acc)
             }
         )*
     };
@@ -116,14 +124,14 @@ store_imms! {
 }
 
 /// `memory.size`: `a` = size in pages.
-fn memory_size(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
+fn memory_size(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, acc: u64) -> Done {
     let w = ip.word();
     fp.set(w.a, (mem.len / PAGE_SIZE) as u64);
-    next(ip, fp, mem, ex, d)
+    next(ip, fp, mem, ex, acc)
 }
 
 /// `memory.grow`: grows by `b` pages (charged per page when metering); `a` = old size or -1.
-fn memory_grow(ip: Ip, fp: Fp, _mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
+fn memory_grow(ip: Ip, fp: Fp, _mem: Mem, ex: &mut Exec<'_>, acc: u64) -> Done {
     let w = ip.word();
     let delta = fp.get(w.b) as u32;
     if ex.limits.metering && !ex.charge(i64::from(delta) * GROW_GAS_PER_PAGE) {
@@ -134,62 +142,79 @@ fn memory_grow(ip: Ip, fp: Fp, _mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
     // The buffer may have moved.
     let mem = ex.memory();
     fp.set(w.a, u64::from(old));
-    next(ip, fp, mem, ex, d)
+    next(ip, fp, mem, ex, acc)
 }
 
 /// Appends the word of a memory instruction; `false` for any other.
 pub(super) fn encode(instr: &Instr, out: &mut Vec<Word>) -> bool {
-    let word = |h: Handler, a: u32, b: u32, offset| Word::new(h, a as u16, b as u16, offset);
+    macro_rules! load {
+        ($h:ident, $dst:expr, $addr:expr, $offset:expr) => {{
+            let ((d, dst), (a, addr)) = (acc($dst), acc($addr));
+            Word::new(instance!($h; []; a, d), dst, addr, $offset)
+        }};
+    }
+    macro_rules! store {
+        ($h:ident, $addr:expr, $value:expr, $offset:expr) => {{
+            let ((a, addr), (v, value)) = (acc($addr), acc($value));
+            Word::new(instance!($h; []; a, v), addr, value, $offset)
+        }};
+    }
+    macro_rules! store_imm {
+        ($h:ident, $addr:expr, $value:expr, $offset:expr) => {{
+            let (a, addr) = acc($addr);
+            Word::new(instance!($h; []; a), addr, $value as u16, $offset)
+        }};
+    }
     let encoded = match *instr {
-        Instr::I32Load { dst, addr, offset } => word(I32Load, dst, addr, offset),
-        Instr::I64Load { dst, addr, offset } => word(I64Load, dst, addr, offset),
-        Instr::I32Load8S { dst, addr, offset } => word(I32Load8S, dst, addr, offset),
-        Instr::I32Load8U { dst, addr, offset } => word(I32Load8U, dst, addr, offset),
-        Instr::I32Load16S { dst, addr, offset } => word(I32Load16S, dst, addr, offset),
-        Instr::I32Load16U { dst, addr, offset } => word(I32Load16U, dst, addr, offset),
-        Instr::I64Load8S { dst, addr, offset } => word(I64Load8S, dst, addr, offset),
-        Instr::I64Load16S { dst, addr, offset } => word(I64Load16S, dst, addr, offset),
-        Instr::I64Load32S { dst, addr, offset } => word(I64Load32S, dst, addr, offset),
+        Instr::I32Load { dst, addr, offset } => load!(I32Load, dst, addr, offset),
+        Instr::I64Load { dst, addr, offset } => load!(I64Load, dst, addr, offset),
+        Instr::I32Load8S { dst, addr, offset } => load!(I32Load8S, dst, addr, offset),
+        Instr::I32Load8U { dst, addr, offset } => load!(I32Load8U, dst, addr, offset),
+        Instr::I32Load16S { dst, addr, offset } => load!(I32Load16S, dst, addr, offset),
+        Instr::I32Load16U { dst, addr, offset } => load!(I32Load16U, dst, addr, offset),
+        Instr::I64Load8S { dst, addr, offset } => load!(I64Load8S, dst, addr, offset),
+        Instr::I64Load16S { dst, addr, offset } => load!(I64Load16S, dst, addr, offset),
+        Instr::I64Load32S { dst, addr, offset } => load!(I64Load32S, dst, addr, offset),
         Instr::I32Store {
             addr,
             value,
             offset,
-        } => word(I32Store, addr, value, offset),
+        } => store!(I32Store, addr, value, offset),
         Instr::I64Store {
             addr,
             value,
             offset,
-        } => word(I64Store, addr, value, offset),
+        } => store!(I64Store, addr, value, offset),
         Instr::I32Store8 {
             addr,
             value,
             offset,
-        } => word(I32Store8, addr, value, offset),
+        } => store!(I32Store8, addr, value, offset),
         Instr::I32Store16 {
             addr,
             value,
             offset,
-        } => word(I32Store16, addr, value, offset),
+        } => store!(I32Store16, addr, value, offset),
         Instr::I32StoreImm {
             addr,
             value,
             offset,
-        } => word(I32StoreImm, addr, u32::from(value as u16), offset),
+        } => store_imm!(I32StoreImm, addr, value, offset),
         Instr::I64StoreImm {
             addr,
             value,
             offset,
-        } => word(I64StoreImm, addr, u32::from(value as u16), offset),
+        } => store_imm!(I64StoreImm, addr, value, offset),
         Instr::I32Store8Imm {
             addr,
             value,
             offset,
-        } => word(I32Store8Imm, addr, u32::from(value as u16), offset),
+        } => store_imm!(I32Store8Imm, addr, value, offset),
         Instr::I32Store16Imm {
             addr,
             value,
             offset,
-        } => word(I32Store16Imm, addr, u32::from(value as u16), offset),
+        } => store_imm!(I32Store16Imm, addr, value, offset),
         Instr::MemorySize { dst } => Word::new(memory_size, dst as u16, 0, 0),
         Instr::MemoryGrow { dst, delta } => Word::new(memory_grow, dst as u16, delta as u16, 0),
         _ => return false,

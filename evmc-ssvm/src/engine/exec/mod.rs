@@ -86,7 +86,9 @@ pub(crate) struct Exec<'a> {
     host: &'a mut dyn Host,
     gas: &'a mut i64,
     limits: Limits,
-    /// Events of the current slice that are not steps (see `word`).
+    /// Events left in the current slice, and those of them that were not steps (see
+    /// `word`).
+    budget: u32,
     other_events: u32,
     /// The running instance, its module's compiled functions and code.
     cur: usize,
@@ -97,8 +99,8 @@ pub(crate) struct Exec<'a> {
     trap: Trap,
     /// Results of the entry function ([`Done::Return`]).
     results: usize,
-    /// Where to resume after [`Done::Pause`].
-    resume: Option<(Ip, Fp, Mem)>,
+    /// Where to resume after [`Done::Pause`], with the accumulator.
+    resume: Option<(Ip, Fp, Mem, u64)>,
 }
 
 impl Exec<'_> {
@@ -166,8 +168,8 @@ fn normalize(ty: ValType, raw: u64) -> u64 {
 /// of a handler's, so a handler tail-calls this without moving its arguments.
 #[cold]
 #[inline(never)]
-fn pause(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>) -> Done {
-    ex.resume = Some((ip, fp, mem));
+fn pause(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, acc: u64) -> Done {
+    ex.resume = Some((ip, fp, mem, acc));
     std::hint::black_box(Done::Pause)
 }
 
@@ -264,6 +266,7 @@ fn run(
         host,
         gas,
         limits: *limits,
+        budget: 0,
         other_events: 0,
         cur: instance,
         inst: &instances[instance],
@@ -276,15 +279,16 @@ fn run(
     let mem = ex.switch_to(instance);
     let fp = ex.frame_at(0);
     fp.zero(cf.params, cf.locals as usize);
-    let mut at = (Ip::at(ex.code, cf.entry as usize), fp, mem);
+    let mut at = (Ip::at(ex.code, cf.entry as usize), fp, mem, 0);
     let mut steps_left = limits.steps;
     loop {
         // A slice ends after `slice` events; with at most `steps_left + 1` of them, the
         // step past the limit ends it (other events may end it sooner).
         let slice = u32::try_from(steps_left.saturating_add(1)).map_or(BUDGET, |s| s.min(BUDGET));
+        ex.budget = slice;
         ex.other_events = 0;
-        let (ip, fp, mem) = at;
-        match dispatch(ip, fp, mem, &mut ex, slice) {
+        let (ip, fp, mem, acc) = at;
+        match dispatch(ip, fp, mem, &mut ex, acc) {
             Done::Pause => {
                 let steps = u64::from(slice - ex.other_events);
                 steps_left = steps_left

@@ -1,9 +1,10 @@
-//! Numeric handlers: read typed operands from frame slots (or an immediate), apply the pure
-//! semantics of `ops`, write the raw result. One table maps each numeric instruction to its
-//! semantics; it generates the handlers and their encoding.
+//! Numeric handlers: read typed operands from frame slots, the accumulator or an
+//! immediate, apply the pure semantics of `ops`, write the raw result to a slot or the
+//! accumulator. One table maps each numeric instruction to its semantics; it generates the
+//! handlers (one instance per place of operands and result) and their encoding.
 
 use super::frame::Fp;
-use super::word::{next, Done, Ip, Mem, Word};
+use super::word::{acc_field as acc, instance, next, Done, Ip, Mem, Word};
 use super::Exec;
 use crate::engine::isa::Instr;
 use crate::engine::ops::convert::*;
@@ -20,62 +21,80 @@ macro_rules! numeric {
         imm { $($imm:ident => $immf:ident),* $(,)? }
     ) => {
         $(
-            #[doc = concat!("`", stringify!($un), "`: `a = f(b)`.")]
+            #[doc = concat!("`", stringify!($un), "`: `a = f(b)`; `S`/`D`: operand/result in ")]
+            #[doc = "the accumulator."]
             #[allow(non_snake_case)]
-            fn $un(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
+            fn $un<const S: bool, const D: bool>(
+                ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, acc: u64,
+            ) -> Done {
                 let w = ip.word();
-                fp.set(w.a, Raw::into_raw($unf(Raw::from_raw(fp.get(w.b)))));
-                next(ip, fp, mem, ex, d)
+                let v = Raw::into_raw($unf(Raw::from_raw(fp.operand::<S>(w.b, acc))));
+                let acc = fp.result::<D>(w.a, acc, v);
+                next(ip, fp, mem, ex, acc)
             }
         )*
         $(
             #[doc = concat!("`", stringify!($ut), "`: `a = f(b)`, or its trap.")]
             #[allow(non_snake_case)]
-            fn $ut(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
+            fn $ut<const S: bool, const D: bool>(
+                ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, acc: u64,
+            ) -> Done {
                 let w = ip.word();
-                match $utf(Raw::from_raw(fp.get(w.b))) {
-                    Ok(v) => fp.set(w.a, Raw::into_raw(v)),
+                let v = match $utf(Raw::from_raw(fp.operand::<S>(w.b, acc))) {
+                    Ok(v) => Raw::into_raw(v),
                     Err(t) => return ex.trap(t),
-                }
-                next(ip, fp, mem, ex, d)
+                };
+                let acc = fp.result::<D>(w.a, acc, v);
+                next(ip, fp, mem, ex, acc)
             }
         )*
         $(
-            #[doc = concat!("`", stringify!($bin), "`: `a = f(b, c)`.")]
+            #[doc = concat!("`", stringify!($bin), "`: `a = f(b, c)`; `L`/`R`/`D`: left or ")]
+            #[doc = "right operand or the result in the accumulator."]
             #[allow(non_snake_case)]
-            fn $bin(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
+            fn $bin<const L: bool, const R: bool, const D: bool>(
+                ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, acc: u64,
+            ) -> Done {
                 let w = ip.word();
-                let v = $binf(Raw::from_raw(fp.get(w.b)), Raw::from_raw(fp.get(w.c as u16)));
-                fp.set(w.a, Raw::into_raw(v));
-                next(ip, fp, mem, ex, d)
+                let lhs = Raw::from_raw(fp.operand::<L>(w.b, acc));
+                let rhs = Raw::from_raw(fp.operand::<R>(w.c as u16, acc));
+                let acc = fp.result::<D>(w.a, acc, Raw::into_raw($binf(lhs, rhs)));
+                next(ip, fp, mem, ex, acc)
             }
         )*
         $(
             #[doc = concat!("`", stringify!($bt), "`: `a = f(b, c)`, or its trap.")]
             #[allow(non_snake_case)]
-            fn $bt(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
+            fn $bt<const L: bool, const R: bool, const D: bool>(
+                ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, acc: u64,
+            ) -> Done {
                 let w = ip.word();
-                match $btf(Raw::from_raw(fp.get(w.b)), Raw::from_raw(fp.get(w.c as u16))) {
-                    Ok(v) => fp.set(w.a, Raw::into_raw(v)),
+                let lhs = Raw::from_raw(fp.operand::<L>(w.b, acc));
+                let rhs = Raw::from_raw(fp.operand::<R>(w.c as u16, acc));
+                let v = match $btf(lhs, rhs) {
+                    Ok(v) => Raw::into_raw(v),
                     Err(t) => return ex.trap(t),
-                }
-                next(ip, fp, mem, ex, d)
+                };
+                let acc = fp.result::<D>(w.a, acc, v);
+                next(ip, fp, mem, ex, acc)
             }
         )*
         $(
             #[doc = concat!("`", stringify!($imm), "`: `a = f(b, imm)`; the immediate is `c` ")]
             #[doc = "sign-extended, or (`WIDE`) the value of the data word after it."]
             #[allow(non_snake_case)]
-            fn $imm<const WIDE: bool>(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
+            fn $imm<const L: bool, const D: bool, const WIDE: bool>(
+                ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, acc: u64,
+            ) -> Done {
                 let w = ip.word();
                 let (imm, last) = if WIDE {
                     (ip.next().word().value() as i64, ip.next())
                 } else {
                     (i64::from(w.c as i32), ip)
                 };
-                let v = $immf(Raw::from_raw(fp.get(w.b)), FromImm::from_imm(imm));
-                fp.set(w.a, Raw::into_raw(v));
-                next(last, fp, mem, ex, d)
+                let v = $immf(Raw::from_raw(fp.operand::<L>(w.b, acc)), FromImm::from_imm(imm));
+                let acc = fp.result::<D>(w.a, acc, Raw::into_raw(v));
+                next(last, fp, mem, ex, acc)
             }
         )*
 
@@ -83,17 +102,32 @@ macro_rules! numeric {
         /// bounds the frame size); `false` for any other instruction.
         pub(super) fn encode(instr: &Instr, out: &mut Vec<Word>) -> bool {
             let word = match *instr {
-                $( Instr::$un { dst, src } => Word::new($un, dst as u16, src as u16, 0), )*
-                $( Instr::$ut { dst, src } => Word::new($ut, dst as u16, src as u16, 0), )*
-                $( Instr::$bin { dst, lhs, rhs } => Word::new($bin, dst as u16, lhs as u16, rhs), )*
-                $( Instr::$bt { dst, lhs, rhs } => Word::new($bt, dst as u16, lhs as u16, rhs), )*
-                $( Instr::$imm { dst, lhs, imm } => match i32::try_from(imm) {
-                    Ok(imm) => Word::new($imm::<false>, dst as u16, lhs as u16, imm as u32),
-                    Err(_) => {
-                        out.push(Word::new($imm::<true>, dst as u16, lhs as u16, 0));
-                        Word::data(imm as u64)
+                $( Instr::$un { dst, src } => {
+                    let ((s, src), (d, dst)) = (acc(src), acc(dst));
+                    Word::new(instance!($un; []; s, d), dst, src, 0)
+                } )*
+                $( Instr::$ut { dst, src } => {
+                    let ((s, src), (d, dst)) = (acc(src), acc(dst));
+                    Word::new(instance!($ut; []; s, d), dst, src, 0)
+                } )*
+                $( Instr::$bin { dst, lhs, rhs } => {
+                    let ((l, lhs), (r, rhs), (d, dst)) = (acc(lhs), acc(rhs), acc(dst));
+                    Word::new(instance!($bin; []; l, r, d), dst, lhs, u32::from(rhs))
+                } )*
+                $( Instr::$bt { dst, lhs, rhs } => {
+                    let ((l, lhs), (r, rhs), (d, dst)) = (acc(lhs), acc(rhs), acc(dst));
+                    Word::new(instance!($bt; []; l, r, d), dst, lhs, u32::from(rhs))
+                } )*
+                $( Instr::$imm { dst, lhs, imm } => {
+                    let ((l, lhs), (d, dst)) = (acc(lhs), acc(dst));
+                    match i32::try_from(imm) {
+                        Ok(imm) => Word::new(instance!($imm; []; l, d, false), dst, lhs, imm as u32),
+                        Err(_) => {
+                            out.push(Word::new(instance!($imm; []; l, d, true), dst, lhs, 0));
+                            Word::data(imm as u64)
+                        }
                     }
-                }, )*
+                } )*
                 _ => return false,
             };
             out.push(word);

@@ -1,15 +1,16 @@
 //! The executed form of the code: one 16-byte [`Word`] per instruction holding the handler
 //! that runs it and its operands, and the dispatch from one handler to the next.
 //!
-//! Every handler ends by calling the next word's handler in tail position. Optimizing
-//! builds turn that call into a jump (LLVM sibling calls), so a run of instructions uses no
-//! native stack. Correctness does not depend on it: every *event* (a call, a return, a
-//! backward branch, a forward branch over a checkpoint word, a checkpoint word) spends one
-//! unit of a budget passed along in a register, and when it is used up the handler returns
-//! [`Done::Pause`] to the loop in `run`, which starts the next handler with a fresh budget.
-//! The encoder places a checkpoint word at least every [`CHECKPOINT_SPAN`] words of a body,
-//! so between two events a run executes at most that many words: without sibling calls
-//! (unoptimized builds, miri) a run nests at most `BUDGET * CHECKPOINT_SPAN` native frames.
+//! Every handler ends by calling the next word's handler in tail position, passing the
+//! accumulator along. Optimizing builds turn that call into a jump (LLVM sibling calls), so
+//! a run of instructions uses no native stack. Correctness does not depend on it: every
+//! *event* (a call, a return, a backward branch, a `br_table`, a forward branch over a
+//! checkpoint word, a checkpoint word) spends one unit of the budget in `Exec`, and when
+//! it is used up the handler returns [`Done::Pause`] to the loop in `run`, which starts the
+//! next handler with a fresh budget. The encoder places a checkpoint word at least every
+//! [`CHECKPOINT_SPAN`] words of a body, so between two events a run executes at most that
+//! many words: without sibling calls (unoptimized builds, miri) a run nests at most
+//! `BUDGET * CHECKPOINT_SPAN` native frames.
 //!
 //! The same budget counts steps (calls and backward branches, the step limit of `Config`):
 //! the other events are counted in `Exec`, and the loop in `run` settles the steps taken
@@ -27,8 +28,10 @@ pub(super) const BUDGET: u32 = 32;
 /// The most words between two checkpoints in a body's layout.
 pub(super) const CHECKPOINT_SPAN: usize = 128;
 
-/// A handler: runs the word at `ip` in the frame `fp` with the instance memory `mem`.
-pub(crate) type Handler = fn(Ip, Fp, Mem, &mut Exec<'_>, u32) -> Done;
+/// A handler: runs the word at `ip` in the frame `fp` with the instance memory `mem`; `acc`
+/// is the accumulator, a value the previous word passed in a register instead of a slot
+/// (see `isa::ACC`).
+pub(crate) type Handler = fn(Ip, Fp, Mem, &mut Exec<'_>, u64) -> Done;
 
 /// One executed instruction: its handler and up to 8 bytes of operands (slots are 16-bit,
 /// immediates, offsets and indices 32-bit). A data word (the operands of the word before
@@ -164,37 +167,64 @@ pub(crate) enum Done {
 
 /// Runs the word at `ip`.
 #[inline(always)]
-pub(super) fn dispatch(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
-    (ip.word().h)(ip, fp, mem, ex, d)
+pub(super) fn dispatch(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, acc: u64) -> Done {
+    (ip.word().h)(ip, fp, mem, ex, acc)
 }
 
 /// Continues at `ip` after a step (a call or a backward branch): spends one unit of the
 /// budget, or pauses when it is used up.
 #[inline(always)]
-pub(super) fn step_to(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
-    let d = d - 1;
-    if d == 0 {
-        return super::pause(ip, fp, mem, ex);
+pub(super) fn step_to(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, acc: u64) -> Done {
+    ex.budget -= 1;
+    if ex.budget == 0 {
+        return super::pause(ip, fp, mem, ex, acc);
     }
-    dispatch(ip, fp, mem, ex, d)
+    dispatch(ip, fp, mem, ex, acc)
 }
 
 /// Continues at `ip` after an event that is not a step (a return, a checkpoint, a forward
 /// branch over one).
 #[inline(always)]
-pub(super) fn event_to(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
+pub(super) fn event_to(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, acc: u64) -> Done {
     ex.other_events += 1;
-    step_to(ip, fp, mem, ex, d)
+    step_to(ip, fp, mem, ex, acc)
 }
 
 /// Continues with the word after `ip` (no event).
 #[inline(always)]
-pub(super) fn next(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
-    dispatch(ip.next(), fp, mem, ex, d)
+pub(super) fn next(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, acc: u64) -> Done {
+    dispatch(ip.next(), fp, mem, ex, acc)
 }
 
 /// Continues at `ip` (a forward branch that skips no checkpoint: no event).
 #[inline(always)]
-pub(super) fn goto(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, d: u32) -> Done {
-    dispatch(ip, fp, mem, ex, d)
+pub(super) fn goto(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, acc: u64) -> Done {
+    dispatch(ip, fp, mem, ex, acc)
+}
+
+/// The instance of generic handler `$h` for the runtime flags `$b` (after the constant
+/// arguments `$c`): one `match` level per flag.
+macro_rules! instance {
+    ($h:ident; [$($c:expr),*];) => {{
+        let h: $crate::engine::exec::word::Handler = $h::<$($c),*>;
+        h
+    }};
+    ($h:ident; [$($c:expr),*]; $b:expr $(, $rest:expr)*) => {
+        if $b {
+            instance!($h; [$($c,)* true]; $($rest),*)
+        } else {
+            instance!($h; [$($c,)* false]; $($rest),*)
+        }
+    };
+}
+pub(super) use instance;
+
+/// Whether slot field `s` of an instruction names the accumulator, and the word operand
+/// for it (0 for the accumulator).
+pub(super) fn acc_field(s: u32) -> (bool, u16) {
+    if s == crate::engine::isa::ACC {
+        (true, 0)
+    } else {
+        (false, s as u16)
+    }
 }

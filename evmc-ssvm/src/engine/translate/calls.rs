@@ -9,7 +9,7 @@
 use super::providers::Provider;
 use super::{to_u32, Operand, Translator};
 use crate::engine::bignum::{BigCall, Intrinsic, Operand as BigOperand};
-use crate::engine::isa::Instr;
+use crate::engine::isa::{Instr, ACC};
 use crate::engine::module::CompileError;
 
 impl Translator<'_, '_> {
@@ -138,7 +138,9 @@ impl Translator<'_, '_> {
                         .then(|| self.code.get(tail - 1))
                         .flatten()
                         .and_then(|instr| match *instr {
-                            Instr::I32AddImm { dst, lhs, imm } if dst == temp_slot => {
+                            Instr::I32AddImm { dst, lhs, imm }
+                                if dst == temp_slot && lhs != ACC =>
+                            {
                                 Some(BigOperand::Slot {
                                     slot: lhs,
                                     offset: imm as u32,

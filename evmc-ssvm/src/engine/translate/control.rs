@@ -180,9 +180,12 @@ impl Translator<'_, '_> {
             let branch = match branch {
                 Some(b) => b,
                 None => {
+                    let producer = self.acc_producer();
                     let cond = self.pop_slot();
                     self.enter_frame(params);
-                    Instr::BrIfEqz { cond, offset: 0 }
+                    let mut branch = Instr::BrIfEqz { cond, offset: 0 };
+                    self.hand_over(producer, &mut branch);
+                    branch
                 }
             };
             else_patch = Some(self.emit(branch));
@@ -368,6 +371,7 @@ impl Translator<'_, '_> {
     pub(super) fn br_if(&mut self, depth: u32) -> Result<(), CompileError> {
         let idx = self.frame_index(depth)?;
         let cmp = self.take_compare();
+        let producer = self.acc_producer();
         let cond = match cmp {
             Some(_) => None,
             None => Some(self.pop_slot()),
@@ -381,10 +385,12 @@ impl Translator<'_, '_> {
         };
         let (dst, n, in_place) = self.label_slots(idx);
         if in_place {
-            let taken = branch(false).ok_or_else(|| error("br_if without a condition"))?;
+            let mut taken = branch(false).ok_or_else(|| error("br_if without a condition"))?;
+            self.hand_over(producer, &mut taken);
             return self.emit_branch_to(idx, taken);
         }
-        let skip = branch(true).ok_or_else(|| error("br_if without a condition"))?;
+        let mut skip = branch(true).ok_or_else(|| error("br_if without a condition"))?;
+        self.hand_over(producer, &mut skip);
         let skip_at = self.emit(skip);
         if self.ctrl[idx].kind == FrameKind::Func {
             self.emit_return_of_top(n);

@@ -19,7 +19,7 @@ use super::bignum::{BigCall, Intrinsic};
 use super::config::Config;
 use super::exec::encode::encode_body;
 use super::exec::word::Word;
-use super::isa::{self, Instr, Slot};
+use super::isa::{self, Instr, Slot, ACC};
 use super::module::{CompileError, CompiledFunc};
 use super::types::FuncType;
 use control::Ctrl;
@@ -326,6 +326,39 @@ impl Translator<'_, '_> {
         (dst == self.providers.slot_at(top)).then_some(at)
     }
 
+    /// Fusion: the last instruction and the temporary it wrote, when it may hand that value
+    /// to the next instruction in the accumulator instead (see [`Translator::hand_over`]).
+    /// Take it before popping the next instruction's operands.
+    fn acc_producer(&self) -> Option<(usize, Slot)> {
+        let at = self.last?;
+        if at + 1 != self.code.len() {
+            return None;
+        }
+        let mut instr = *self.code.get(at)?;
+        let dst = *instr.acc_dst_mut()?;
+        let height = dst.checked_sub(self.providers.slot_at(0))? as usize;
+        // The temporary must still be on the stack (a `drop` may have taken it, and a
+        // constant may then be written to the same slot).
+        let depth = self.providers.height().checked_sub(height + 1)?;
+        (dst != ACC && self.providers.peek(depth) == Some(Provider::Temp)).then_some((at, dst))
+    }
+
+    /// Fusion: `instr` consumes operands right after `producer` (from
+    /// [`Translator::acc_producer`]). If one of them is the temporary the producer wrote,
+    /// the producer writes the accumulator instead and `instr` reads it there. A temporary
+    /// is read once, by the instruction that pops it; what may come between the two
+    /// (constants and copies written to slots) leaves the accumulator alone.
+    fn hand_over(&mut self, producer: Option<(usize, Slot)>, instr: &mut Instr) {
+        let Some((at, slot)) = producer else {
+            return;
+        };
+        if instr.operand_to_acc(slot) {
+            if let Some(dst) = self.code.get_mut(at).and_then(Instr::acc_dst_mut) {
+                *dst = ACC;
+            }
+        }
+    }
+
     /// Fusion: when the top provider is the result of an integer compare emitted last,
     /// pops it and removes the compare; returns it for a compare-and-branch.
     fn take_compare(&mut self) -> Option<Instr> {
@@ -421,9 +454,11 @@ impl Translator<'_, '_> {
 
     fn numeric_or_memory(&mut self, op: &Operator<'_>) -> Result<(), CompileError> {
         if isa::unary(op, 0, 0).is_some() {
+            let producer = self.acc_producer();
             let src = self.pop_slot();
             let dst = self.providers.next_slot();
-            if let Some(instr) = isa::unary(op, dst, src) {
+            if let Some(mut instr) = isa::unary(op, dst, src) {
+                self.hand_over(producer, &mut instr);
                 self.emit_result(instr);
             }
             return Ok(());
@@ -438,6 +473,7 @@ impl Translator<'_, '_> {
     /// A binary operator: a constant right operand (or a constant left operand of a
     /// commutative or mirrored compare) becomes an immediate when it fits.
     fn binary(&mut self, op: &Operator<'_>) {
+        let producer = self.acc_producer();
         let rhs = self.pop();
         let lhs = self.pop();
         let h = self.providers.height();
@@ -456,7 +492,7 @@ impl Translator<'_, '_> {
             }
             _ => None,
         };
-        let instr = match imm_form {
+        let mut instr = match imm_form {
             Some(instr) => instr,
             None => {
                 let l = self.slot_of(lhs, h);
@@ -467,6 +503,7 @@ impl Translator<'_, '_> {
                 }
             }
         };
+        self.hand_over(producer, &mut instr);
         self.emit_result(instr);
     }
 
@@ -490,12 +527,15 @@ impl Translator<'_, '_> {
         let offset = |m: &wasmparser::MemArg| {
             u32::try_from(m.offset).map_err(|_| control::error("memory offset out of range"))
         };
+        let producer = self.acc_producer();
         macro_rules! load {
             ($variant:ident, $m:expr) => {{
                 let offset = offset($m)?;
                 let addr = self.pop_slot();
                 let dst = self.providers.next_slot();
-                self.emit_result(Instr::$variant { dst, addr, offset });
+                let mut instr = Instr::$variant { dst, addr, offset };
+                self.hand_over(producer, &mut instr);
+                self.emit_result(instr);
             }};
         }
         // A constant value that fits an i16 once cut to the stored width (`$cut`) is an
@@ -507,24 +547,26 @@ impl Translator<'_, '_> {
                 let value = self.pop();
                 let addr = self.pop_slot();
                 let cut: fn(u64) -> i64 = $cut;
-                match value {
+                let mut instr = match value {
                     Operand::Const { bits, .. } if i16::try_from(cut(bits)).is_ok() => {
                         let value = cut(bits) as i16;
-                        self.emit(Instr::$imm {
+                        Instr::$imm {
                             addr,
                             value,
                             offset,
-                        });
+                        }
                     }
                     _ => {
                         let value = self.slot_of(value, h - 1);
-                        self.emit(Instr::$variant {
+                        Instr::$variant {
                             addr,
                             value,
                             offset,
-                        });
+                        }
                     }
-                }
+                };
+                self.hand_over(producer, &mut instr);
+                self.emit(instr);
             }};
         }
         match op {

@@ -2,7 +2,7 @@
 //! cases where it must not fire), checked by running them where the shape alone does not
 //! show correctness.
 
-use crate::engine::isa::Instr;
+use crate::engine::isa::{Instr, ACC};
 use crate::engine::{Config, Module, NoHost, Store, Value};
 
 fn module(wat: &str) -> Module {
@@ -173,12 +173,16 @@ fn compare_and_branch_fuse_for_integers_only() {
                 imm: -7,
                 offset: 1
             },
+            // The float compare's result goes to the branch in the accumulator.
             Instr::F64Lt {
-                dst: 2,
+                dst: ACC,
                 lhs: 1,
                 rhs: 1
             },
-            Instr::BrIfNez { cond: 2, offset: 1 },
+            Instr::BrIfNez {
+                cond: ACC,
+                offset: 1
+            },
             Instr::Const { dst: 2, value: 0 },
             Instr::Return1 { src: 2 },
         ]
@@ -351,4 +355,98 @@ fn small_stored_constants_are_immediates_cut_to_the_stored_width() {
             0
         ]
     );
+}
+
+#[test]
+fn a_value_consumed_by_the_next_instruction_goes_through_the_accumulator() {
+    let wat = r#"(module (memory 1) (func (export "f") (param i32 i32) (result i32)
+          (i32.load (i32.add (i32.shl (local.get 0) (i32.const 2)) (local.get 1)))))"#;
+    assert_eq!(
+        body(&module(wat), 0),
+        [
+            Instr::I32ShlImm {
+                dst: ACC,
+                lhs: 0,
+                imm: 2
+            },
+            Instr::I32Add {
+                dst: ACC,
+                lhs: ACC,
+                rhs: 1
+            },
+            Instr::I32Load {
+                dst: 2,
+                addr: ACC,
+                offset: 0
+            },
+            Instr::Return1 { src: 2 },
+        ]
+    );
+    assert_eq!(
+        run(wat, "f", &[Value::I32(1), Value::I32(0)]),
+        [Value::I32(0)]
+    );
+}
+
+#[test]
+fn the_accumulator_is_not_used_when_another_value_comes_between() {
+    // The first product is consumed after the second one was computed: only the second
+    // goes through the accumulator.
+    let wat = r#"(module (func (export "f") (param i32 i32 i32 i32) (result i32)
+          (i32.sub (i32.mul (local.get 0) (local.get 1)) (i32.mul (local.get 2) (local.get 3)))))"#;
+    assert_eq!(
+        body(&module(wat), 0)[..3],
+        [
+            Instr::I32Mul {
+                dst: 4,
+                lhs: 0,
+                rhs: 1
+            },
+            Instr::I32Mul {
+                dst: ACC,
+                lhs: 2,
+                rhs: 3
+            },
+            Instr::I32Sub {
+                dst: 4,
+                lhs: 4,
+                rhs: ACC
+            },
+        ]
+    );
+    let args = [Value::I32(7), Value::I32(6), Value::I32(5), Value::I32(4)];
+    assert_eq!(run(wat, "f", &args), [Value::I32(22)]);
+    // A dropped result whose slot then receives a constant, and a result behind a label,
+    // are read from slots.
+    let wat = r#"(module (func (export "f") (param i32) (result i32)
+          (drop (i32.add (local.get 0) (i32.const 1)))
+          (i32.eqz (i32.sub (i32.const 3) (local.get 0)))
+          (i32.add (block (result i32) (i32.mul (local.get 0) (local.get 0))))))"#;
+    let code = body(&module(wat), 0);
+    assert_eq!(
+        code[1..3],
+        [
+            Instr::Const { dst: 1, value: 3 },
+            Instr::I32Sub {
+                dst: ACC,
+                lhs: 1,
+                rhs: 0
+            },
+        ]
+    );
+    assert_eq!(
+        code[0],
+        Instr::I32AddImm {
+            dst: 1,
+            lhs: 0,
+            imm: 1
+        }
+    );
+    assert!(code.contains(&Instr::I32Add {
+        dst: 1,
+        lhs: 1,
+        rhs: 2
+    }));
+    // (3 == 3) + 9 = 10.
+    assert_eq!(run(wat, "f", &[Value::I32(3)]), [Value::I32(10)]);
 }
