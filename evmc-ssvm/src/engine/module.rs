@@ -65,6 +65,12 @@ pub(crate) struct CompiledFunc {
     /// Slots of a call frame: parameters, locals and the operand stack's temporaries at
     /// its maximum height (every slot an instruction of the body names is below it).
     pub frame_size: u32,
+    /// With metering, the cost of the body's entry block, which a call charges itself
+    /// before continuing at `call_entry`, past the body's first `ChargeGas` (0 and `entry`
+    /// without metering).
+    pub entry_gas: u32,
+    /// Where a call continues (see `entry_gas`).
+    pub call_entry: u32,
 }
 
 /// An active element segment.

@@ -16,7 +16,7 @@ use crate::engine::store::FuncKind;
 use crate::engine::trap::Trap;
 
 /// Enters `callee` of `instance` with its frame at slot `base` of `fp`, returning to `ret`
-/// (a step).
+/// (a step), charging its entry block when metering (`CompiledFunc::entry_gas`).
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
 fn enter(
@@ -31,6 +31,9 @@ fn enter(
 ) -> Done {
     if ex.frames.len() + 1 >= ex.limits.max_call_depth {
         return ex.trap(Trap::CallStackExhausted);
+    }
+    if !ex.charge(i64::from(callee.entry_gas)) {
+        return ex.trap(Trap::OutOfGas);
     }
     let caller = fp.offset_from(ex.stack_base);
     let offset = caller + usize::from(base);
@@ -56,7 +59,7 @@ fn enter(
     } else {
         ex.switch_to(instance)
     };
-    let ip = Ip::at(ex.code, callee.entry as usize);
+    let ip = Ip::at(ex.code, callee.call_entry as usize);
     step_to(ip, frame, mem, ex, acc)
 }
 
@@ -89,7 +92,7 @@ fn call_addr(
     }
     let ctx = HostCallContext {
         memory: mem.bytes(),
-        gas: &mut *ex.gas,
+        gas: &mut ex.gas,
     };
     if let Err(t) = ex
         .host

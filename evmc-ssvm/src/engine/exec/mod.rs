@@ -84,7 +84,8 @@ pub(crate) struct Exec<'a> {
     frames: &'a mut Vec<Frame>,
     scratch: &'a mut Vec<u64>,
     host: &'a mut dyn Host,
-    gas: &'a mut i64,
+    /// Gas left (the caller's counter is updated when the run ends).
+    gas: i64,
     limits: Limits,
     /// Events left in the current slice, and those of them that were not steps (see
     /// `word`).
@@ -131,10 +132,10 @@ impl Exec<'_> {
     /// Charges `amount` gas; `false` if not enough is left (nothing is charged then).
     #[inline(always)]
     fn charge(&mut self, amount: i64) -> bool {
-        if *self.gas < amount {
+        if self.gas < amount {
             return false;
         }
-        *self.gas -= amount;
+        self.gas -= amount;
         true
     }
 
@@ -264,7 +265,7 @@ fn run(
         frames: &mut m.frames,
         scratch: &mut m.scratch,
         host,
-        gas,
+        gas: *gas,
         limits: *limits,
         budget: 0,
         other_events: 0,
@@ -279,8 +280,19 @@ fn run(
     let mem = ex.switch_to(instance);
     let fp = ex.frame_at(0);
     fp.zero(cf.params, cf.locals as usize);
-    let mut at = (Ip::at(ex.code, cf.entry as usize), fp, mem, 0);
-    let mut steps_left = limits.steps;
+    let at = (Ip::at(ex.code, cf.entry as usize), fp, mem, 0);
+    let result = run_slices(&mut ex, at, limits.steps);
+    *gas = ex.gas;
+    result
+}
+
+/// Runs slices of the run from `at` until it returns or traps; `steps_left` is the step
+/// limit.
+fn run_slices(
+    ex: &mut Exec<'_>,
+    mut at: (Ip, Fp, Mem, u64),
+    mut steps_left: u64,
+) -> Result<usize, Trap> {
     loop {
         // A slice ends after `slice` events; with at most `steps_left + 1` of them, the
         // step past the limit ends it (other events may end it sooner).
@@ -288,7 +300,7 @@ fn run(
         ex.budget = slice;
         ex.other_events = 0;
         let (ip, fp, mem, acc) = at;
-        match dispatch(ip, fp, mem, &mut ex, acc) {
+        match dispatch(ip, fp, mem, ex, acc) {
             Done::Pause => {
                 let steps = u64::from(slice - ex.other_events);
                 steps_left = steps_left

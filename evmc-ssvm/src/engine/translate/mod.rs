@@ -155,6 +155,12 @@ pub(crate) fn translate_body(
         })?;
     allocs.providers = t.providers;
     allocs.ctrl = t.ctrl;
+    // A call charges the entry block itself and skips its `ChargeGas` (one word, and
+    // never preceded by a checkpoint).
+    let (entry_gas, call_entry) = match body_code.first() {
+        Some(Instr::ChargeGas { amount }) => (*amount, entry + 1),
+        _ => (0, entry),
+    };
     encode_body(&body_code, words)?;
     #[cfg(test)]
     ir.push(body_code.clone());
@@ -164,6 +170,8 @@ pub(crate) fn translate_body(
         params,
         locals: locals - params,
         frame_size,
+        entry_gas,
+        call_entry,
     })
 }
 
