@@ -150,3 +150,25 @@ fn generated(size: usize) -> Vec<u8> {
     let per_function = module(2).len() - one;
     module((size.saturating_sub(one) / per_function).max(1))
 }
+
+/// `profile-compile MODULE [ROUNDS]`: compiles MODULE (a name as printed in the table, e.g.
+/// `kernels/sha256` or `gen 479 funcs`) ROUNDS times (default 1) with our engine, metering
+/// off. For `valgrind --tool=callgrind`.
+pub fn profile(args: &[String]) {
+    let Some(name) = args.first() else {
+        panic!("usage: profile-compile MODULE [ROUNDS]");
+    };
+    let rounds: usize = args.get(1).map_or(1, |r| {
+        r.parse().unwrap_or_else(|e| panic!("ROUNDS {r}: {e}"))
+    });
+    let all = modules();
+    let Some((_, wasm)) = all.iter().find(|(n, _)| n == name) else {
+        let names: Vec<&str> = all.iter().map(|(n, _)| n.as_str()).collect();
+        panic!("unknown module {name}; modules: {names:?}");
+    };
+    for _ in 0..rounds {
+        let module = Module::compile(wasm, &Config::default());
+        black_box(module.unwrap_or_else(|e| panic!("{name}: {e}")));
+    }
+    println!("{name}: compiled {rounds} time(s), {} bytes", wasm.len());
+}

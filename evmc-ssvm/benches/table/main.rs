@@ -6,7 +6,9 @@
 //! Run: `cargo bench -p evmc-ssvm --bench table` (all sections), or with section names to
 //! run some: `cargo bench -p evmc-ssvm --bench table -- exec compile evmc eei drag`.
 //! Profiling: `... --bench table -- profile WORKLOAD VARIANT [CALLS]` checks and runs one
-//! workload on one engine (see [`exec::profile`]), e.g. under `valgrind --tool=callgrind`.
+//! workload on one engine (see [`exec::profile`]), e.g. under `valgrind --tool=callgrind`;
+//! `... -- profile-compile MODULE [ROUNDS]` compiles one module of the compile table (see
+//! [`compile::profile`]).
 
 #[path = "../common/mod.rs"]
 mod common;
@@ -31,9 +33,10 @@ fn main() {
         .skip(1)
         .filter(|a| !a.starts_with("--"))
         .collect();
-    if args.first().map(String::as_str) == Some("profile") {
-        exec::profile(&args[1..]);
-        return;
+    match args.first().map(String::as_str) {
+        Some("profile") => return exec::profile(&args[1..]),
+        Some("profile-compile") => return compile::profile(&args[1..]),
+        _ => {}
     }
     let unknown: Vec<&String> = args
         .iter()
@@ -41,7 +44,9 @@ fn main() {
         .collect();
     if !unknown.is_empty() {
         let names: Vec<&str> = SECTIONS.iter().map(|(name, _)| *name).collect();
-        panic!("unknown section(s) {unknown:?}; sections: {names:?} or `profile`");
+        panic!(
+            "unknown section(s) {unknown:?}; sections: {names:?}, `profile` or `profile-compile`"
+        );
     }
     print_machine("start");
     for (name, print) in SECTIONS {

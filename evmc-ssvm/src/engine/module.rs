@@ -214,6 +214,7 @@ impl Module {
         let mut m = ModuleInner::default();
         let mut allocs = FuncValidatorAllocations::default();
         let mut translate_allocs = TranslateAllocs::default();
+        let no_type = FuncType::default();
         let mut parser = Parser::new(0);
         parser.set_features(features());
         for payload in parser.parse_all(bytes) {
@@ -225,11 +226,11 @@ impl Module {
                     }
                     let mut fv = func.into_validator(std::mem::take(&mut allocs));
                     let ty_idx = m.func_types.get(fv.index() as usize).copied().unwrap_or(0);
-                    let ty = m.types.get(ty_idx as usize).cloned().unwrap_or_default();
+                    let ty = m.types.get(ty_idx as usize).unwrap_or(&no_type);
                     let ctx = TranslateCtx {
                         config,
                         types: &m.types,
-                        func_type: &ty,
+                        func_type: ty,
                         func_types: &m.func_types,
                         imported_funcs: m.num_imported_funcs,
                         import_intrinsics: &m.import_intrinsics,

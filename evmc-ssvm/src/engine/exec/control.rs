@@ -266,8 +266,9 @@ fn return_span(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, acc: u64) -> Done {
 }
 
 /// Appends the words of a control instruction (a branch taken in mode `m`, its offset
-/// already in bytes); `false` for any other.
-pub(super) fn encode(instr: &Instr, m: Mode, out: &mut Vec<Word>) -> bool {
+/// already in bytes): `Some(true)` for a branch, `Some(false)` for another control
+/// instruction, `None` for any other.
+pub(super) fn encode(instr: &Instr, m: Mode, out: &mut Vec<Word>) -> Option<bool> {
     let branch =
         |h: Handler, a: u32, b: u32, offset: i32| Word::new(h, a as u16, b as u16, offset as u32);
     let word = match *instr {
@@ -294,12 +295,22 @@ pub(super) fn encode(instr: &Instr, m: Mode, out: &mut Vec<Word>) -> bool {
             let (c, cond) = acc_field(cond);
             branch(by_mode!(BrIfI64Eqz, m, c), u32::from(cond), 0, offset)
         }
-        Instr::BrTable { index, len } => Word::new(br_table, index as u16, 0, len),
+        Instr::BrTable { index, len } => {
+            out.push(Word::new(br_table, index as u16, 0, len));
+            return Some(false);
+        }
         Instr::Return => Word::new(return0, 0, 0, 0),
         Instr::Return1 { src } => Word::new(return1, src as u16, 0, 0),
         Instr::ReturnSpan { src, len } => Word::new(return_span, src as u16, 0, len),
-        _ => return encode_cmp(instr, m, out),
+        _ => return encode_cmp(instr, m, out).then_some(true),
     };
     out.push(word);
-    true
+    Some(!matches!(
+        instr,
+        Instr::Unreachable
+            | Instr::ChargeGas { .. }
+            | Instr::Return
+            | Instr::Return1 { .. }
+            | Instr::ReturnSpan { .. }
+    ))
 }

@@ -19,26 +19,35 @@ fn error(message: impl Into<String>) -> CompileError {
     }
 }
 
-/// Appends the words of `instr` (a branch taken in mode `m`).
-fn encode(instr: &Instr, m: Mode, out: &mut Vec<Word>) -> Result<(), CompileError> {
-    let done = numeric::encode(instr, out)
-        || memory::encode(instr, out)
-        || control::encode(instr, m, out)
-        || data::encode(instr, out)
-        || calls::encode(instr, out);
-    if done {
-        Ok(())
-    } else {
-        Err(error(format!("no encoding for {instr:?}")))
+/// Appends the words of `instr` (a branch taken in mode `m`); returns whether it is a
+/// branch, or `None` if nothing encodes it.
+fn encode(instr: &Instr, m: Mode, out: &mut Vec<Word>) -> Option<bool> {
+    if numeric::encode(instr, out) || memory::encode(instr, out) {
+        return Some(false);
     }
+    if let Some(branch) = control::encode(instr, m, out) {
+        return Some(branch);
+    }
+    (data::encode(instr, out) || calls::encode(instr, out)).then_some(false)
 }
 
-/// Where the words of a body went.
-struct Layout {
+/// The error for an instruction nothing encodes (a translator bug).
+#[cold]
+fn unencodable(instr: &Instr) -> CompileError {
+    error(format!("no encoding for {instr:?}"))
+}
+
+/// Where the words of a body went; reused from one body to the next.
+#[derive(Debug, Default)]
+pub(crate) struct Layout {
     /// Word position of each instruction, from the body's first word.
     pos: Vec<usize>,
     /// Checkpoint words placed before each instruction.
     checkpoints: Vec<usize>,
+    /// The branches: instruction index and whether it is a `br_table` entry.
+    branches: Vec<(usize, bool)>,
+    /// The words of one re-encoded branch.
+    words: Vec<Word>,
 }
 
 impl Layout {
@@ -67,15 +76,18 @@ impl Layout {
     }
 }
 
-/// Appends the words of `body` (one translated function) to `code`. A checkpoint never
-/// separates an instruction from its `Args` word or a `BrTable` from its entries.
-pub(crate) fn encode_body(body: &[Instr], code: &mut Vec<Word>) -> Result<(), CompileError> {
+/// Appends the words of `body` (one translated function) to `code`, using `layout`'s
+/// buffers. A checkpoint never separates an instruction from its `Args` word or a
+/// `BrTable` from its entries.
+pub(crate) fn encode_body(
+    body: &[Instr],
+    code: &mut Vec<Word>,
+    layout: &mut Layout,
+) -> Result<(), CompileError> {
     let start = code.len();
-    let mut layout = Layout {
-        pos: Vec::with_capacity(body.len()),
-        checkpoints: Vec::with_capacity(body.len()),
-    };
-    let mut branches = Vec::new();
+    layout.pos.clear();
+    layout.checkpoints.clear();
+    layout.branches.clear();
     let (mut count, mut since, mut entries_left) = (0, 0, 0usize);
     for (i, instr) in body.iter().enumerate() {
         let splittable = entries_left == 0 && !matches!(instr, Instr::Args { .. });
@@ -86,21 +98,20 @@ pub(crate) fn encode_body(body: &[Instr], code: &mut Vec<Word>) -> Result<(), Co
         }
         layout.pos.push(code.len() - start);
         layout.checkpoints.push(count);
-        let mut copy = *instr;
-        if copy.offset_mut().is_some() {
-            branches.push((i, entries_left > 0));
-        }
         let before = code.len();
         // Branches get their final offset and mode below; their size does not depend on it.
-        encode(instr, FORWARD, code)?;
+        if encode(instr, FORWARD, code).ok_or_else(|| unencodable(instr))? {
+            layout.branches.push((i, entries_left > 0));
+        }
         since += code.len() - before;
         entries_left = entries_left.saturating_sub(1);
         if let Instr::BrTable { len, .. } = instr {
             entries_left = *len as usize + 1;
         }
     }
-    let mut words = Vec::with_capacity(2);
-    for (i, table_entry) in branches {
+    let mut words = std::mem::take(&mut layout.words);
+    for k in 0..layout.branches.len() {
+        let (i, table_entry) = layout.branches[k];
         let mut instr = body[i];
         let Some(offset) = instr.offset_mut() else {
             continue;
@@ -112,10 +123,11 @@ pub(crate) fn encode_body(body: &[Instr], code: &mut Vec<Word>) -> Result<(), Co
         }
         *offset = bytes;
         words.clear();
-        encode(&instr, mode, &mut words)?;
+        encode(&instr, mode, &mut words).ok_or_else(|| unencodable(&instr))?;
         let at = start + layout.pos[i];
         code[at..at + words.len()].copy_from_slice(&words);
     }
+    layout.words = words;
     Ok(())
 }
 
@@ -125,12 +137,9 @@ mod tests {
 
     fn layout_of(body: &[Instr]) -> (Layout, Vec<Word>) {
         let mut code = Vec::new();
-        assert_eq!(encode_body(body, &mut code), Ok(()));
+        assert_eq!(encode_body(body, &mut code, &mut Layout::default()), Ok(()));
         // Recompute the layout the way `encode_body` does, from the positions of the words.
-        let mut layout = Layout {
-            pos: Vec::new(),
-            checkpoints: Vec::new(),
-        };
+        let mut layout = Layout::default();
         let (mut at, mut count, mut since, mut entries_left) = (0, 0, 0, 0usize);
         for instr in body {
             if entries_left == 0 && !matches!(instr, Instr::Args { .. }) && since >= CHECKPOINT_SPAN
@@ -142,7 +151,7 @@ mod tests {
             layout.pos.push(at);
             layout.checkpoints.push(count);
             let mut w = Vec::new();
-            assert_eq!(encode(instr, FORWARD, &mut w), Ok(()));
+            assert!(encode(instr, FORWARD, &mut w).is_some());
             at += w.len();
             since += w.len();
             entries_left = entries_left.saturating_sub(1);

@@ -92,7 +92,7 @@ impl Translator<'_, '_> {
             params,
             results,
             head: self.pc(),
-            pending: Vec::new(),
+            pending: self.spare.pop().unwrap_or_default(),
             else_patch: None,
             if_params: Vec::new(),
             charge: None,
@@ -264,7 +264,17 @@ impl Translator<'_, '_> {
         for _ in 0..frame.results {
             self.providers.push_temp();
         }
+        self.recycle(frame);
         Ok(())
+    }
+
+    /// Keeps an ended frame's branch vector for a new frame.
+    fn recycle(&mut self, frame: Ctrl) {
+        let mut pending = frame.pending;
+        if pending.capacity() > 0 {
+            pending.clear();
+            self.spare.push(pending);
+        }
     }
 
     fn end_function(&mut self, frame: Ctrl, reachable: bool) -> Result<(), CompileError> {
@@ -285,6 +295,7 @@ impl Translator<'_, '_> {
                 len => Instr::ReturnSpan { src, len },
             });
         }
+        self.recycle(frame);
         Ok(())
     }
 
@@ -406,10 +417,6 @@ impl Translator<'_, '_> {
     /// carried values elsewhere copy them (`BrCopy`) or jump to a copy stub after the table.
     pub(super) fn br_table(&mut self, targets: &BrTable<'_>) -> Result<(), CompileError> {
         let index = self.pop_slot();
-        let depths = targets
-            .targets()
-            .chain(std::iter::once(Ok(targets.default())))
-            .collect::<Result<Vec<u32>, _>>()?;
         let default_idx = self.frame_index(targets.default())?;
         let n = self.ctrl[default_idx].arity();
         // The carried values in their positional slots: every entry copies from there.
@@ -421,7 +428,11 @@ impl Translator<'_, '_> {
             len: targets.len(),
         });
         let mut stubs = Vec::new();
-        for depth in depths {
+        for depth in targets
+            .targets()
+            .chain(std::iter::once(Ok(targets.default())))
+        {
+            let depth = depth?;
             let idx = self.frame_index(depth)?;
             let dst = self.providers.slot_at(self.ctrl[idx].base);
             if n > 1 && dst != src {

@@ -17,7 +17,7 @@ use wasmparser::{FuncValidator, FunctionBody, Operator, OperatorsReader, Validat
 
 use super::bignum::{BigCall, Intrinsic};
 use super::config::Config;
-use super::exec::encode::encode_body;
+use super::exec::encode::{encode_body, Layout};
 use super::exec::word::Word;
 use super::isa::{self, Instr, Slot, ACC};
 use super::module::{CompileError, CompiledFunc};
@@ -57,6 +57,8 @@ pub(crate) struct TranslateAllocs {
     providers: Providers,
     ctrl: Vec<Ctrl>,
     body: Vec<Instr>,
+    layout: Layout,
+    spare: Vec<Vec<usize>>,
 }
 
 /// The most slots a call frame may have (word operands are 16-bit).
@@ -84,6 +86,8 @@ struct Translator<'a, 'c> {
     /// Position of the most recent label: no instruction before it may be removed or merged
     /// with one after it (a branch lands between them).
     barrier: usize,
+    /// Emptied vectors of ended frames' forward branches, for new frames.
+    spare: Vec<Vec<usize>>,
 }
 
 pub(crate) fn to_u32(v: usize) -> Result<u32, CompileError> {
@@ -128,6 +132,7 @@ pub(crate) fn translate_body(
         uses_floats: false,
         last: None,
         barrier: 0,
+        spare: std::mem::take(&mut allocs.spare),
     };
     t.ctrl.clear();
     t.barrier = t.code.len();
@@ -155,13 +160,14 @@ pub(crate) fn translate_body(
         })?;
     allocs.providers = t.providers;
     allocs.ctrl = t.ctrl;
+    allocs.spare = t.spare;
     // A call charges the entry block itself and skips its `ChargeGas` (one word, and
     // never preceded by a checkpoint).
     let (entry_gas, call_entry) = match body_code.first() {
         Some(Instr::ChargeGas { amount }) => (*amount, entry + 1),
         _ => (0, entry),
     };
-    encode_body(&body_code, words)?;
+    encode_body(&body_code, words, &mut allocs.layout)?;
     #[cfg(test)]
     ir.push(body_code.clone());
     allocs.body = body_code;
