@@ -324,3 +324,33 @@ fn the_step_limit_is_exact_across_many_slices() {
         );
     }
 }
+
+/// The native stack a run uses is bounded without tail calls too (unoptimized builds,
+/// miri): a long loop, deep Wasm recursion and a long straight-line body run on a thread
+/// with a 512 KiB stack.
+#[test]
+fn runs_use_bounded_native_stack() {
+    let adds = "(local.set 0 (i32.add (local.get 0) (i32.const 1)))".repeat(5_000);
+    let wat = format!(
+        r#"(module
+          (func $straight (param i32) (result i32) {adds} (local.get 0))
+          (func $rec (param i32) (result i32)
+            (if (result i32) (i32.eqz (local.get 0)) (then (i32.const 0))
+              (else (i32.add (i32.const 1) (call $rec (i32.sub (local.get 0) (i32.const 1)))))))
+          (func (export "run") (param $n i32) (result i32) (local $acc i32)
+            (loop $l
+              (local.set $acc (i32.add (local.get $acc) (call $straight (i32.const 0))))
+              (br_if $l (local.tee $n (i32.sub (local.get $n) (i32.const 1)))))
+            (i32.add (local.get $acc) (call $rec (i32.const 5000)))))"#
+    );
+    let result = std::thread::Builder::new()
+        .stack_size(512 * 1024)
+        .spawn(move || {
+            let (mut store, id) = instance(&wat, Config::default());
+            invoke(&mut store, id, "run", &[Value::I32(20)])
+        })
+        .unwrap_or_else(|e| panic!("spawn: {e}"))
+        .join()
+        .unwrap_or_else(|_| panic!("the run panicked"));
+    assert_eq!(result, Ok(vec![Value::I32(20 * 5_000 + 5_000)]));
+}

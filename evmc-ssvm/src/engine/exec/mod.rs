@@ -47,6 +47,11 @@ pub(crate) struct Frame {
     inst: u32,
 }
 
+/// With debug assertions: how far the native stack may grow below the loop in `run` before
+/// a handler pauses (see `word`).
+#[cfg(debug_assertions)]
+const STACK_GUARD: usize = 128 * 1024;
+
 /// Value-stack slots allocated up front; the stack doubles from there when a call needs more.
 const INITIAL_STACK_SLOTS: usize = 1024;
 
@@ -91,6 +96,10 @@ pub(crate) struct Exec<'a> {
     /// `word`).
     budget: u32,
     other_events: u32,
+    /// With debug assertions: a handler pauses when the native stack reaches below this
+    /// address (see `word`).
+    #[cfg(debug_assertions)]
+    stack_floor: usize,
     /// The running instance, its module's compiled functions and code.
     cur: usize,
     inst: &'a InstanceData,
@@ -269,6 +278,8 @@ fn run(
         limits: *limits,
         budget: 0,
         other_events: 0,
+        #[cfg(debug_assertions)]
+        stack_floor: 0,
         cur: instance,
         inst: &instances[instance],
         code: &[],
@@ -293,6 +304,13 @@ fn run_slices(
     mut at: (Ip, Fp, Mem, u64),
     mut steps_left: u64,
 ) -> Result<usize, Trap> {
+    #[cfg(debug_assertions)]
+    {
+        let marker = 0u8;
+        ex.stack_floor = std::ptr::addr_of!(marker)
+            .addr()
+            .saturating_sub(STACK_GUARD);
+    }
     loop {
         // A slice ends after `slice` events; with at most `steps_left + 1` of them, the
         // step past the limit ends it (other events may end it sooner).
@@ -302,7 +320,9 @@ fn run_slices(
         let (ip, fp, mem, acc) = at;
         match dispatch(ip, fp, mem, ex, acc) {
             Done::Pause => {
-                let steps = u64::from(slice - ex.other_events);
+                // A pause ends the slice when its budget is used up (or, with debug
+                // assertions, when the native stack is deep).
+                let steps = u64::from(slice - ex.budget - ex.other_events);
                 steps_left = steps_left
                     .checked_sub(steps)
                     .ok_or(Trap::StepLimitExceeded)?;

@@ -12,6 +12,9 @@
 //! many words: without sibling calls (unoptimized builds, miri) a run nests at most
 //! `BUDGET * CHECKPOINT_SPAN` native frames.
 //!
+//! Builds with debug assertions also check the native stack at every dispatch (see
+//! `too_deep`): unoptimized frames can be large.
+//!
 //! The same budget counts steps (calls and backward branches, the step limit of `Config`):
 //! the other events are counted in `Exec`, and the loop in `run` settles the steps taken
 //! at every pause, sizing each slice so that the step past the limit ends it.
@@ -171,12 +174,30 @@ pub(super) fn dispatch(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, acc: u64) ->
     (ip.word().h)(ip, fp, mem, ex, acc)
 }
 
+/// Builds with debug assertions (unoptimized ones among them, and miri) also guard the
+/// native stack directly: there a handler's frame can be large and sibling calls are not
+/// made, so every dispatch checks that the stack has not grown past `Exec::stack_floor`
+/// (set by the loop in `run`) and pauses when it has.
+#[cfg(debug_assertions)]
+#[inline(always)]
+fn too_deep(ex: &Exec<'_>) -> bool {
+    let marker = 0u8;
+    std::ptr::addr_of!(marker).addr() < ex.stack_floor
+}
+
+/// Without debug assertions (optimized builds) the event budget bounds the native stack.
+#[cfg(not(debug_assertions))]
+#[inline(always)]
+fn too_deep(_: &Exec<'_>) -> bool {
+    false
+}
+
 /// Continues at `ip` after a step (a call or a backward branch): spends one unit of the
 /// budget, or pauses when it is used up.
 #[inline(always)]
 pub(super) fn step_to(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, acc: u64) -> Done {
     ex.budget -= 1;
-    if ex.budget == 0 {
+    if ex.budget == 0 || too_deep(ex) {
         return super::pause(ip, fp, mem, ex, acc);
     }
     dispatch(ip, fp, mem, ex, acc)
@@ -193,12 +214,15 @@ pub(super) fn event_to(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, acc: u64) ->
 /// Continues with the word after `ip` (no event).
 #[inline(always)]
 pub(super) fn next(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, acc: u64) -> Done {
-    dispatch(ip.next(), fp, mem, ex, acc)
+    goto(ip.next(), fp, mem, ex, acc)
 }
 
 /// Continues at `ip` (a forward branch that skips no checkpoint: no event).
 #[inline(always)]
 pub(super) fn goto(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, acc: u64) -> Done {
+    if too_deep(ex) {
+        return super::pause(ip, fp, mem, ex, acc);
+    }
     dispatch(ip, fp, mem, ex, acc)
 }
 
