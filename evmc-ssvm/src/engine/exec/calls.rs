@@ -32,17 +32,17 @@ fn enter(
     if ex.frames.len() + 1 >= ex.limits.max_call_depth {
         return ex.trap(Trap::CallStackExhausted);
     }
-    if !ex.charge(i64::from(callee.entry_gas)) {
+    if callee.entry_gas > 0 && !ex.charge(i64::from(callee.entry_gas)) {
         return ex.trap(Trap::OutOfGas);
     }
     let caller = fp.offset_from(ex.stack_base);
     let offset = caller + usize::from(base);
     let need = offset + callee.frame_size as usize;
     let frame = if need > ex.stack.len() {
-        if let Err(t) = ex.reserve(need) {
-            return ex.trap(t);
+        match grow(ex, offset, need) {
+            Ok(frame) => frame,
+            Err(t) => return ex.trap(t),
         }
-        ex.frame_at(offset)
     } else {
         fp.add(base)
     };
@@ -61,6 +61,15 @@ fn enter(
     };
     let ip = Ip::at(ex.code, callee.call_entry as usize);
     step_to(ip, frame, mem, ex, acc)
+}
+
+/// Grows the value stack to `need` slots (out of line: it is rare); returns the frame at
+/// `offset`.
+#[cold]
+#[inline(never)]
+fn grow(ex: &mut Exec<'_>, offset: usize, need: usize) -> Result<Fp, Trap> {
+    ex.reserve(need)?;
+    Ok(ex.frame_at(offset))
 }
 
 /// Calls the function at store address `addr` from the word at `ip` (`len` words long).
