@@ -262,10 +262,9 @@ pub fn gas(intr: &Intrinsic, mem: &[u8], args: &[u32; 4]) -> u64 {
 
 /// Executes `op` on the pointer arguments `args` (the first `op.param_count()` are used);
 /// returns the i32 result of comparisons. Out-of-bounds operands trap like a load/store,
-/// before anything is written. One `match` on the operation: this is the interpreter's
-/// hot path for 256-bit code (inlined into the interpreter loop: measured 25% faster on
-/// the drag race than a call).
-#[inline]
+/// before anything is written. One `match` on the operation, which folds away where the
+/// operation is a constant (the interpreter has a handler per operation).
+#[inline(always)]
 pub fn exec(op: BigOp, mem: &mut [u8], args: &[u32; 4]) -> Result<Option<u32>, Trap> {
     let [p0, p1, p2, p3] = *args;
     let a = load_be(mem, p0)?;

@@ -14,6 +14,8 @@
 
 use wasmparser::Operator;
 
+use super::bignum::BigOp;
+
 /// Index of a slot in the current call frame: parameters first, then declared locals, then
 /// the temporaries of the operand stack (the value at stack height `h` lives in slot
 /// `locals + h`).
@@ -364,6 +366,10 @@ macro_rules! define_isa {
                 site: u32,
                 /// Result slot (comparisons only).
                 dst: Slot,
+                /// The call site's operation (selects the handler).
+                op: BigOp,
+                /// Whether the module is metered (selects the handler).
+                metered: bool,
             },
             $(
                 #[doc = concat!("`fp[dst] = ", stringify!($un), "(fp[src])`.")]

@@ -6,9 +6,9 @@
 
 use super::control::unreachable;
 use super::frame::Fp;
-use super::word::{next, Done, Ip, Mem, Word};
+use super::word::{next, Done, Handler, Ip, Mem, Word};
 use super::Exec;
-use crate::engine::bignum;
+use crate::engine::bignum::{self, BigOp};
 use crate::engine::isa::Instr;
 use crate::engine::trap::Trap;
 
@@ -76,24 +76,46 @@ fn global_set(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, acc: u64) -> Done {
     next(ip, fp, mem, ex, acc)
 }
 
-/// Bignum call site `c` of the module; a comparison's result goes to `a`.
-fn bignum(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, acc: u64) -> Done {
+/// Bignum call site `c` of the module, whose operation is `BigOp::ALL[OP]` (one handler
+/// per operation and metering: the operation's `match` folds away); a comparison's result
+/// goes to `a`.
+fn bignum<const OP: usize, const METERED: bool>(
+    ip: Ip,
+    fp: Fp,
+    mem: Mem,
+    ex: &mut Exec<'_>,
+    acc: u64,
+) -> Done {
     let w = ip.word();
-    let call = &ex.inst.module.bigcalls[w.c as usize];
+    let call = &ex.bigcalls[w.c as usize];
+    let op = BigOp::ALL[OP];
     let ptrs = call.pointers(|s| fp.get(s as u16));
     let bytes = mem.bytes();
-    if ex.limits.metering {
+    if METERED {
         let cost = bignum::gas(&call.intr, bytes, &ptrs);
         if !ex.charge(i64::try_from(cost).unwrap_or(i64::MAX)) {
             return ex.trap(Trap::OutOfGas);
         }
     }
-    match bignum::exec(call.intr.op, bytes, &ptrs) {
+    match bignum::exec(op, bytes, &ptrs) {
         Ok(Some(v)) => fp.set(w.a, u64::from(v)),
         Ok(None) => {}
         Err(t) => return ex.trap(t),
     }
     next(ip, fp, mem, ex, acc)
+}
+
+/// The bignum handler of `op`, with or without metering.
+fn bignum_handler(op: BigOp, metered: bool) -> Handler {
+    macro_rules! by_op {
+        ($($i:literal)*) => {
+            match (BigOp::ALL.iter().position(|o| *o == op), metered) {
+                $( (Some($i), false) => bignum::<$i, false>, (Some($i), true) => bignum::<$i, true>, )*
+                _ => unreachable,
+            }
+        };
+    }
+    by_op!(0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24)
 }
 
 /// Appends the words of a data instruction; `false` for any other. A constant that fits
@@ -117,7 +139,12 @@ pub(super) fn encode(instr: &Instr, out: &mut Vec<Word>) -> bool {
         Instr::Args { a, b } => Word::new(unreachable, slot(a), 0, b),
         Instr::GlobalGet { dst, index } => Word::new(global_get, slot(dst), 0, index),
         Instr::GlobalSet { index, src } => Word::new(global_set, slot(src), 0, index),
-        Instr::Bignum { site, dst } => Word::new(bignum, slot(dst), 0, site),
+        Instr::Bignum {
+            site,
+            dst,
+            op,
+            metered,
+        } => Word::new(bignum_handler(op, metered), slot(dst), 0, site),
         _ => return false,
     };
     out.push(word);

@@ -17,6 +17,7 @@ mod memory;
 mod numeric;
 pub(crate) mod word;
 
+use super::bignum::BigCall;
 use super::host::{Host, HostCallContext};
 use super::memory::Memory;
 use super::module::CompiledFunc;
@@ -105,6 +106,7 @@ pub(crate) struct Exec<'a> {
     inst: &'a InstanceData,
     code: &'a [Word],
     bodies: &'a [CompiledFunc],
+    bigcalls: &'a [BigCall],
     /// Why the run stopped ([`Done::Trap`]).
     trap: Trap,
     /// Results of the entry function ([`Done::Return`]).
@@ -130,6 +132,7 @@ impl Exec<'_> {
         self.inst = &self.instances[i];
         self.code = &self.inst.module.code;
         self.bodies = &self.inst.module.funcs;
+        self.bigcalls = &self.inst.module.bigcalls;
         self.memory()
     }
 
@@ -284,6 +287,7 @@ fn run(
         inst: &instances[instance],
         code: &[],
         bodies: &[],
+        bigcalls: &[],
         trap: Trap::Unreachable,
         results: 0,
         resume: None,

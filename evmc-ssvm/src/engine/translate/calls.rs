@@ -168,7 +168,12 @@ impl Translator<'_, '_> {
         let site = to_u32(self.bigcalls.len())?;
         self.bigcalls.push(BigCall::new(intr, &args[..n]));
         let dst = self.providers.next_slot();
-        let instr = Instr::Bignum { site, dst };
+        let instr = Instr::Bignum {
+            site,
+            dst,
+            op: intr.op,
+            metered: self.ctx.config.metering,
+        };
         if intr.op.returns_i32() {
             self.emit_result(instr);
         } else {
