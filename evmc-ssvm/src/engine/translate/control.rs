@@ -189,9 +189,9 @@ impl Translator<'_, '_> {
                 }
             };
             else_patch = Some(self.emit(branch));
-        } else {
-            self.providers.pop();
         }
+        // In dead code the provider stack is not kept (the operand stack is polymorphic
+        // there): nothing is popped, so nothing below the enclosing block is lost.
         let base = self.providers.height().saturating_sub(params as usize);
         let saved: Vec<Provider> = (0..params as usize)
             .filter_map(|k| self.providers.peek(params as usize - 1 - k))

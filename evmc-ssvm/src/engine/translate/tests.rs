@@ -450,3 +450,17 @@ fn the_accumulator_is_not_used_when_another_value_comes_between() {
     // (3 == 3) + 9 = 10.
     assert_eq!(run(wat, "f", &[Value::I32(3)]), [Value::I32(10)]);
 }
+
+#[test]
+fn dead_code_leaves_the_values_below_its_block_alone() {
+    // After `br 0` the rest of the block is dead, and `if`s there take their condition
+    // from the (polymorphic) stack: they must not take the 7 below the block.
+    let wat = r#"(module (func (export "f") (result i32)
+          (i32.const 7)
+          (block (result i32)
+            (i32.const 1)
+            (br 0)
+            (if (then)) (if (then)) (if (then)))
+          (i32.add)))"#;
+    assert_eq!(run(wat, "f", &[]), [Value::I32(8)]);
+}
