@@ -409,8 +409,10 @@ impl Translator<'_, '_> {
             | Operator::I32ReinterpretF32
             | Operator::I64ReinterpretF64
             | Operator::F32ReinterpretI32
-            | Operator::F64ReinterpretI64
-            | Operator::I64ExtendI32U => {}
+            | Operator::F64ReinterpretI64 => {}
+            // The bits stay, but a constant becomes an i64 one: its immediate form must
+            // not sign-extend it.
+            Operator::I64ExtendI32U => self.providers.widen_top_const(),
             Operator::Unreachable => {
                 self.emit(Instr::Unreachable);
             }

@@ -113,6 +113,14 @@ impl Providers {
         self.push(Provider::Const { bits, wide });
     }
 
+    /// Marks a constant on top as an i64 (after `i64.extend_i32_u`, which keeps its
+    /// zero-extended bits); any other provider is left as it is.
+    pub fn widen_top_const(&mut self) {
+        if let Some(Provider::Const { wide, .. }) = self.stack.last_mut() {
+            *wide = true;
+        }
+    }
+
     /// Pushes a read of local `index`.
     pub fn push_local(&mut self, index: Slot) {
         let height = self.stack.len() as u32;

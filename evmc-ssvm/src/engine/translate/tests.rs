@@ -464,3 +464,26 @@ fn dead_code_leaves_the_values_below_its_block_alone() {
           (i32.add)))"#;
     assert_eq!(run(wat, "f", &[]), [Value::I32(8)]);
 }
+
+#[test]
+fn an_extended_i32_constant_stays_zero_extended_as_an_immediate() {
+    // Found by diff_wasmi: `i64.extend_i32_u` of a negative i32 constant used as the
+    // immediate of an i64 operation, on either side, must not be sign-extended.
+    let wat = r#"(module
+          (func (export "xor") (param i64) (result i64)
+            (i64.xor (local.get 0) (i64.extend_i32_u (i32.const -222089728))))
+          (func (export "xor_left") (param i64) (result i64)
+            (i64.xor (i64.extend_i32_u (i32.const -1)) (local.get 0)))
+          (func (export "lt") (param i64) (result i32)
+            (i64.lt_u (i64.extend_i32_u (i32.const -1)) (local.get 0))))"#;
+    assert_eq!(run(wat, "xor", &[Value::I64(2)]), [Value::I64(0xF2C3_2E02)]);
+    assert_eq!(
+        run(wat, "xor_left", &[Value::I64(0)]),
+        [Value::I64(0xFFFF_FFFF)]
+    );
+    // 0xffff_ffff < 0x1_0000_0000 unsigned; sign-extended it would be u64::MAX.
+    assert_eq!(
+        run(wat, "lt", &[Value::I64(0x1_0000_0000)]),
+        [Value::I32(1)]
+    );
+}
