@@ -286,6 +286,27 @@ fn invalid_modules_are_compile_errors() {
 }
 
 #[test]
+fn a_frame_holds_at_most_65536_slots() {
+    // Slots = locals + the operand-stack height. wasmparser allows 50,000 locals; the body
+    // pushes `height` values and drops all but one.
+    let wat = |height: usize| {
+        format!(
+            r#"(module (func (export "f") (result i64) (local {})
+                (local.set 0 (i64.const 7)) {} {}))"#,
+            "i64 ".repeat(50_000),
+            "(local.get 0) ".repeat(height),
+            "drop ".repeat(height - 1)
+        )
+    };
+    let (mut store, id) = instance(&wat(15_536), Config::default());
+    assert_eq!(invoke(&mut store, id, "f", &[]), Ok(vec![Value::I64(7)]));
+    let bytes = wat::parse_str(wat(15_537)).unwrap_or_default();
+    let err = Module::compile(&bytes, &Config::default()).map(|_| ());
+    let message = err.map_err(|e| e.to_string()).err().unwrap_or_default();
+    assert!(message.contains("more than 65536 slots"), "{message}");
+}
+
+#[test]
 fn nan_results_are_canonical_at_run_time() {
     let wat = r#"(module (func (export "f") (param f32) (result f32) (f32.add (local.get 0) (f32.const 1))))"#;
     let (mut store, id) = instance(wat, Config::default());
