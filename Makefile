@@ -55,10 +55,14 @@ statetest: abi9 tools
 	$(STATETEST) --vm $(ABI9_LIB) fixtures/state/GeneralStateTests $(wildcard ../shared/ewasm-tests/GeneralStateTests)
 	$(STATETEST) --vm $(ABI9_LIB) --option metering=true fixtures/state/MeteringStateTests
 
+# Every check and test; then the spec suite once more in the release profile, so the
+# optimized engine users load is held to the spec too (the float canonicalisation once
+# held in the test profile and not in release).
 test: deps build
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	$(CARGO) test --workspace
+	$(CARGO) test --release -p ssvm-tests --test spec
 	$(CARGO) bench --workspace --no-run
 
 lint: deps

@@ -8,6 +8,9 @@ use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::sync::{Mutex, OnceLock};
 
+#[path = "evmc_abi/floats.rs"]
+mod floats;
+
 /// Set this variable to use the libraries as they are instead of running `cargo build`.
 const NO_BUILD_ENV: &str = "SSVM_ABI_TEST_NO_BUILD";
 

@@ -774,3 +774,25 @@ fn eight_threads_run_contracts_on_one_instance() {
 
 // The concurrency stress test (8 threads x 10,000 nested executes), in its own file.
 include!("stress.rs");
+
+#[test]
+fn every_nan_result_is_the_positive_canonical_nan() {
+    let cases = crate::floats::cases();
+    let (wat, len) = crate::floats::contract(&cases);
+    for metering in ["false", "true"] {
+        let vm = Vm::new();
+        assert_eq!(vm.set_option(Some("metering"), Some(metering)), 0);
+        let h = TestHost::default();
+        let res = vm.execute(Some(&h), BYZANTIUM, &call(10_000_000), &wasm(&wat));
+        assert_eq!(res.status, status::SUCCESS, "metering={metering}");
+        assert_eq!(res.output.len(), len);
+        let bad = crate::floats::mismatches(&cases, &res.output);
+        assert!(
+            bad.is_empty(),
+            "metering={metering}: {} of {} NaN results are not canonical:\n{}",
+            bad.len(),
+            cases.len(),
+            bad.join("\n")
+        );
+    }
+}

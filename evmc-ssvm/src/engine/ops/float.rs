@@ -7,24 +7,47 @@ pub const F32_CANONICAL_NAN: u32 = 0x7fc0_0000;
 pub const F64_CANONICAL_NAN: u64 = 0x7ff8_0000_0000_0000;
 
 /// Replaces any NaN by the positive canonical f32 NaN.
+///
+/// The test is on the integer bits, not `is_nan`: LLVM treats the NaN a float operation
+/// returns as unspecified, so it may fold `if x.is_nan() { NAN } else { x }` to `x` (the
+/// release build did so after `sqrt`, leaving the CPU's negative NaN). Integer bits are
+/// exact, so neither the test nor the select can be folded away.
 #[inline(always)]
 pub fn canon_f32(x: f32) -> f32 {
-    if x.is_nan() {
-        f32::from_bits(F32_CANONICAL_NAN)
+    f32::from_bits(canon_f32_bits(x.to_bits()))
+}
+
+/// Replaces any NaN by the positive canonical f64 NaN (on the integer bits, as
+/// [`canon_f32`]).
+#[inline(always)]
+pub fn canon_f64(x: f64) -> f64 {
+    f64::from_bits(canon_f64_bits(x.to_bits()))
+}
+
+/// [`canon_f32`] on raw bits: a NaN has all exponent bits set and a non-zero fraction.
+#[inline(always)]
+fn canon_f32_bits(bits: u32) -> u32 {
+    if bits & !F32_SIGN > F32_INF {
+        F32_CANONICAL_NAN
     } else {
-        x
+        bits
     }
 }
 
-/// Replaces any NaN by the positive canonical f64 NaN.
+/// [`canon_f64`] on raw bits.
 #[inline(always)]
-pub fn canon_f64(x: f64) -> f64 {
-    if x.is_nan() {
-        f64::from_bits(F64_CANONICAL_NAN)
+fn canon_f64_bits(bits: u64) -> u64 {
+    if bits & !F64_SIGN > F64_INF {
+        F64_CANONICAL_NAN
     } else {
-        x
+        bits
     }
 }
+
+const F32_SIGN: u32 = 0x8000_0000;
+const F32_INF: u32 = 0x7f80_0000;
+const F64_SIGN: u64 = 0x8000_0000_0000_0000;
+const F64_INF: u64 = 0x7ff0_0000_0000_0000;
 
 macro_rules! float_family {
     ($t:ty, $bits:ty, $canon:ident, $sign:expr,
@@ -154,7 +177,7 @@ float_family!(
     f32,
     u32,
     canon_f32,
-    0x8000_0000u32,
+    F32_SIGN,
     f32_add,
     f32_sub,
     f32_mul,
@@ -181,7 +204,7 @@ float_family!(
     f64,
     u64,
     canon_f64,
-    0x8000_0000_0000_0000u64,
+    F64_SIGN,
     f64_add,
     f64_sub,
     f64_mul,
