@@ -34,6 +34,8 @@ pub struct CompileOptions {
     pub max_memory_pages: u32,
     /// The revision whose EEI functions may be imported.
     pub revision: Revision,
+    /// The WebAssembly version the contract may use (option `wasm`).
+    pub wasm: engine::WasmVersion,
 }
 
 /// Why a contract failed the code gate (cold path; the message names the culprit).
@@ -153,6 +155,7 @@ fn engine_config(opts: &CompileOptions) -> engine::Config {
     engine::Config {
         metering: opts.metering,
         max_memory_pages: opts.max_memory_pages,
+        wasm: opts.wasm,
         ..engine::Config::default()
     }
 }
@@ -301,6 +304,8 @@ fn gate_type(t: ValType) -> table::ValType {
         ValType::I64 => table::ValType::I64,
         ValType::F32 => table::ValType::F32,
         ValType::F64 => table::ValType::F64,
+        ValType::FuncRef => table::ValType::FuncRef,
+        ValType::ExternRef => table::ValType::ExternRef,
     }
 }
 
@@ -310,6 +315,8 @@ fn engine_type(t: table::ValType) -> ValType {
         table::ValType::I64 => ValType::I64,
         table::ValType::F32 => ValType::F32,
         table::ValType::F64 => ValType::F64,
+        table::ValType::FuncRef => ValType::FuncRef,
+        table::ValType::ExternRef => ValType::ExternRef,
     }
 }
 

@@ -3,6 +3,8 @@
 
 use std::fmt;
 
+pub use crate::engine::WasmVersion;
+
 /// What to do with code that is not Ewasm (EWASM.md section 1 step 3).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Evm1Mode {
@@ -53,7 +55,7 @@ pub const DEFAULT_MAX_MEMORY_PAGES: u32 = 4096;
 
 /// Every option name `set_option` accepts, in EWASM.md order (single source of truth for
 /// the name check; a test sets each one).
-pub const OPTION_NAMES: [&str; 7] = [
+pub const OPTION_NAMES: [&str; 8] = [
     "metering",
     "evm1mode",
     "debug",
@@ -61,6 +63,7 @@ pub const OPTION_NAMES: [&str; 7] = [
     "floats",
     "max_memory_pages",
     "trace",
+    "wasm",
 ];
 
 /// The VM options of EWASM.md section 7.
@@ -81,6 +84,9 @@ pub struct Options {
     pub max_memory_pages: u32,
     /// One stderr line per EEI call. Default `false`.
     pub trace: bool,
+    /// The WebAssembly contracts may use (EWASM.md section 1.1). Default
+    /// [`WasmVersion::V2`] (`2.0`).
+    pub wasm: WasmVersion,
 }
 
 impl Default for Options {
@@ -93,6 +99,7 @@ impl Default for Options {
             floats: Floats::Allow,
             max_memory_pages: DEFAULT_MAX_MEMORY_PAGES,
             trace: false,
+            wasm: WasmVersion::V2,
         }
     }
 }
@@ -108,6 +115,7 @@ impl Options {
             "floats" => self.floats = parse_floats(value)?,
             "max_memory_pages" => self.max_memory_pages = parse_pages(value)?,
             "trace" => self.trace = parse_bool(value)?,
+            "wasm" => self.wasm = parse_wasm(value)?,
             _ => return Err(OptionError::InvalidName),
         }
         Ok(())
@@ -117,7 +125,7 @@ impl Options {
     /// have the same fingerprint iff they are equal.
     ///
     /// Layout (bit 0 = least significant): 0 metering, 1 evm1mode=fallback, 2 debug,
-    /// 3 bignum, 4 floats=reject, 5 trace, 8..=24 max_memory_pages.
+    /// 3 bignum, 4 floats=reject, 5 trace, 6 wasm=mvp, 8..=24 max_memory_pages.
     pub fn fingerprint(&self) -> u64 {
         let flags = [
             self.metering,
@@ -126,6 +134,7 @@ impl Options {
             self.bignum,
             self.floats == Floats::Reject,
             self.trace,
+            self.wasm == WasmVersion::Mvp,
         ];
         let bits = flags
             .iter()
@@ -162,6 +171,15 @@ fn parse_floats(value: &str) -> Result<Floats, OptionError> {
     }
 }
 
+/// Parses `2.0` / `mvp`.
+fn parse_wasm(value: &str) -> Result<WasmVersion, OptionError> {
+    match value {
+        "2.0" => Ok(WasmVersion::V2),
+        "mvp" => Ok(WasmVersion::Mvp),
+        _ => Err(OptionError::InvalidValue),
+    }
+}
+
 /// Parses a decimal page count in `MIN_MEMORY_PAGES..=MAX_MEMORY_PAGES` (digits only: no
 /// sign, no spaces, no hex).
 fn parse_pages(value: &str) -> Result<u32, OptionError> {
@@ -188,6 +206,7 @@ mod tests {
             "evm1mode" => "fallback",
             "floats" => "reject",
             "max_memory_pages" => "17",
+            "wasm" => "mvp",
             _ => panic!("no test value for option {name}"),
         }
     }
@@ -202,6 +221,7 @@ mod tests {
         assert_eq!(o.floats, Floats::Allow);
         assert_eq!(o.max_memory_pages, 4096);
         assert!(!o.trace);
+        assert_eq!(o.wasm, WasmVersion::V2);
     }
 
     #[test]
@@ -223,6 +243,7 @@ mod tests {
         o.set("floats", "reject").unwrap();
         o.set("max_memory_pages", "65536").unwrap();
         o.set("trace", "true").unwrap();
+        o.set("wasm", "mvp").unwrap();
         let expected = Options {
             metering: true,
             evm1mode: Evm1Mode::Fallback,
@@ -231,11 +252,14 @@ mod tests {
             floats: Floats::Reject,
             max_memory_pages: 65536,
             trace: true,
+            wasm: WasmVersion::Mvp,
         };
         assert_eq!(o, expected);
         o.set("metering", "false").unwrap();
         o.set("evm1mode", "reject").unwrap();
         o.set("floats", "allow").unwrap();
+        o.set("wasm", "2.0").unwrap();
+        assert_eq!(o.wasm, WasmVersion::V2);
         assert!(!o.metering);
         assert_eq!(o.evm1mode, Evm1Mode::Reject);
         assert_eq!(o.floats, Floats::Allow);
@@ -273,6 +297,10 @@ mod tests {
             ("evm1mode", "allow"),
             ("evm1mode", "Fallback"),
             ("floats", "true"),
+            ("wasm", "2"),
+            ("wasm", "1.0"),
+            ("wasm", "MVP"),
+            ("wasm", "3.0"),
             ("max_memory_pages", "0"),
             ("max_memory_pages", "65537"),
             ("max_memory_pages", "-1"),

@@ -66,6 +66,7 @@ pub fn compile_options(opts: &Options, rev: Revision) -> CompileOptions {
         reject_floats: opts.floats == Floats::Reject,
         max_memory_pages: opts.max_memory_pages,
         revision: rev,
+        wasm: opts.wasm,
     }
 }
 

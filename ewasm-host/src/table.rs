@@ -45,7 +45,8 @@ impl fmt::Display for Namespace {
     }
 }
 
-/// A Wasm value type (only the numeric types appear in import signatures).
+/// A Wasm value type (only the numeric types appear in EEI signatures; a contract's
+/// signature with a reference type matches none).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub enum ValType {
     /// `i32`.
@@ -56,6 +57,10 @@ pub enum ValType {
     F32,
     /// `f64`.
     F64,
+    /// `funcref` (WebAssembly 2.0).
+    FuncRef,
+    /// `externref` (WebAssembly 2.0).
+    ExternRef,
 }
 
 impl ValType {
@@ -66,6 +71,8 @@ impl ValType {
             ValType::I64 => "i64",
             ValType::F32 => "f32",
             ValType::F64 => "f64",
+            ValType::FuncRef => "funcref",
+            ValType::ExternRef => "externref",
         }
     }
 }

@@ -134,6 +134,7 @@ mod tests {
             reject_floats: false,
             max_memory_pages: 16,
             revision: ewasm_host::Revision::London,
+            wasm: ssvm::options::WasmVersion::V2,
         };
         let mut accepted = 0;
         for seed in 0u32..200 {

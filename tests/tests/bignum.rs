@@ -191,6 +191,7 @@ fn options(metering: bool) -> CompileOptions {
         reject_floats: false,
         max_memory_pages: 4,
         revision: Revision::Byzantium,
+        wasm: ssvm::options::WasmVersion::V2,
     }
 }
 

@@ -19,6 +19,7 @@ fn options() -> CompileOptions {
         reject_floats: false,
         max_memory_pages: 16,
         revision: Revision::Byzantium,
+        wasm: ssvm::options::WasmVersion::V2,
     }
 }
 

@@ -22,6 +22,7 @@ fn options(metering: bool) -> CompileOptions {
         reject_floats: false,
         max_memory_pages: PAGES,
         revision: Revision::Byzantium,
+        wasm: ssvm::options::WasmVersion::V2,
     }
 }
 

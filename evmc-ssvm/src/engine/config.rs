@@ -1,5 +1,7 @@
 //! Engine configuration: the deterministic resource limits and execution options.
 
+use wasmparser::WasmFeatures;
+
 /// Default maximum number of nested Wasm call frames.
 pub const DEFAULT_MAX_CALL_DEPTH: u32 = 16 * 1024;
 /// Default value-stack capacity in 8-byte slots (locals, parameters and operands).
@@ -8,6 +10,35 @@ pub const DEFAULT_MAX_VALUE_STACK: u32 = 1024 * 1024;
 pub const DEFAULT_MAX_MEMORY_PAGES: u32 = 65536;
 /// Gas charged per requested page by `memory.grow` when metering is on.
 pub const GROW_GAS_PER_PAGE: i64 = 262_144;
+
+/// The WebAssembly a module may use (EWASM.md section 1.1).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum WasmVersion {
+    /// WebAssembly 1.0 plus sign-extension operators and mutable globals.
+    Mvp,
+    /// WebAssembly 2.0 without SIMD: also multi-value, bulk memory, non-trapping
+    /// float-to-int and reference types (default).
+    #[default]
+    V2,
+}
+
+impl WasmVersion {
+    /// The wasmparser feature set that validates exactly this version. Every other
+    /// proposal (SIMD, threads, tail calls, exceptions, GC, memory64, multi-memory...) is
+    /// off, so wasmparser's error names the feature a module needs.
+    pub fn features(self) -> WasmFeatures {
+        let mvp = WasmFeatures::WASM1 | WasmFeatures::SIGN_EXTENSION;
+        match self {
+            WasmVersion::Mvp => mvp,
+            WasmVersion::V2 => {
+                mvp | WasmFeatures::MULTI_VALUE
+                    | WasmFeatures::BULK_MEMORY
+                    | WasmFeatures::SATURATING_FLOAT_TO_INT
+                    | WasmFeatures::REFERENCE_TYPES
+            }
+        }
+    }
+}
 
 /// Limits and options for compiling and running modules. Exhausting a limit is a trap.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,6 +60,8 @@ pub struct Config {
     /// exceeding it traps with [`Trap::StepLimitExceeded`](super::Trap::StepLimitExceeded).
     /// Counted at run time only (it changes no compiled code); `None` is no limit.
     pub step_limit: Option<u64>,
+    /// The WebAssembly version modules may use.
+    pub wasm: WasmVersion,
 }
 
 impl Default for Config {
@@ -39,6 +72,7 @@ impl Default for Config {
             max_memory_pages: DEFAULT_MAX_MEMORY_PAGES,
             metering: false,
             step_limit: None,
+            wasm: WasmVersion::V2,
         }
     }
 }

@@ -359,6 +359,132 @@ macro_rules! define_isa {
                 /// i32 page count.
                 delta: Slot,
             },
+            /// `memory.copy`: copy `fp[len]` bytes from `fp[src]` to `fp[dst]` (the ranges
+            /// may overlap), after the dynamic charge when metering (EWASM.md 4.1).
+            MemoryCopy {
+                /// i32 destination address.
+                dst: Slot,
+                /// i32 source address.
+                src: Slot,
+                /// i32 byte count.
+                len: Slot,
+            },
+            /// `memory.fill`: write the low byte of `fp[value]` to `fp[len]` bytes at
+            /// `fp[dst]`, after the dynamic charge when metering.
+            MemoryFill {
+                /// i32 destination address.
+                dst: Slot,
+                /// i32 byte value.
+                value: Slot,
+                /// i32 byte count.
+                len: Slot,
+            },
+            /// `memory.init`: copy `fp[len]` bytes of data segment `seg` from `fp[src]` to
+            /// `fp[dst]`, after the dynamic charge when metering.
+            MemoryInit {
+                /// Data segment index.
+                seg: u32,
+                /// i32 destination address.
+                dst: Slot,
+                /// i32 offset in the segment.
+                src: Slot,
+                /// i32 byte count.
+                len: Slot,
+            },
+            /// `data.drop`: data segment `seg` becomes empty.
+            DataDrop {
+                /// Data segment index.
+                seg: u32,
+            },
+            /// `table.get`: `fp[dst]` = element `fp[index]` of table `table`.
+            TableGet {
+                /// Destination.
+                dst: Slot,
+                /// i32 element index.
+                index: Slot,
+                /// Table index.
+                table: u32,
+            },
+            /// `table.set`: element `fp[index]` of table `table` = `fp[value]`.
+            TableSet {
+                /// Table index.
+                table: u32,
+                /// i32 element index.
+                index: Slot,
+                /// The reference.
+                value: Slot,
+            },
+            /// `table.size`: `fp[dst]` = the element count of table `table`.
+            TableSize {
+                /// Destination.
+                dst: Slot,
+                /// Table index.
+                table: u32,
+            },
+            /// `table.grow`: grow table `table` by `fp[delta]` elements holding `fp[init]`;
+            /// `fp[dst]` = old size or -1. Charges the delta first when metering.
+            TableGrow {
+                /// Destination.
+                dst: Slot,
+                /// The new elements' reference.
+                init: Slot,
+                /// i32 element count.
+                delta: Slot,
+                /// Table index.
+                table: u32,
+            },
+            /// `table.fill`: `fp[len]` elements of table `table` from `fp[dst]` = `fp[value]`,
+            /// after the dynamic charge when metering.
+            TableFill {
+                /// Table index.
+                table: u32,
+                /// i32 first element.
+                dst: Slot,
+                /// The reference.
+                value: Slot,
+                /// i32 element count.
+                len: Slot,
+            },
+            /// `table.copy`: copy `fp[len]` elements from table `src_table` at `fp[src]` to
+            /// table `dst_table` at `fp[dst]` (overlap allowed), after the dynamic charge.
+            TableCopy {
+                /// Destination table index.
+                dst_table: u32,
+                /// Source table index.
+                src_table: u32,
+                /// i32 destination element.
+                dst: Slot,
+                /// i32 source element.
+                src: Slot,
+                /// i32 element count.
+                len: Slot,
+            },
+            /// `table.init`: copy `fp[len]` references of element segment `seg` from
+            /// `fp[src]` to table `table` at `fp[dst]`, after the dynamic charge.
+            TableInit {
+                /// Table index.
+                table: u32,
+                /// Element segment index.
+                seg: u32,
+                /// i32 destination element.
+                dst: Slot,
+                /// i32 offset in the segment.
+                src: Slot,
+                /// i32 element count.
+                len: Slot,
+            },
+            /// `elem.drop`: element segment `seg` becomes empty.
+            ElemDrop {
+                /// Element segment index.
+                seg: u32,
+            },
+            /// `ref.func`: `fp[dst]` = a reference to function `func` of the instance.
+            RefFunc {
+                /// Destination.
+                dst: Slot,
+                /// Function index.
+                func: u32,
+            },
             /// Bignum call site `site` of the module (`bignum::BigCall`, pointer operands
             /// folded in); comparisons write their i32 result to `fp[dst]`.
             Bignum {
@@ -539,6 +665,10 @@ macro_rules! define_isa {
                     | Instr::I64Load32S { dst, .. }
                     | Instr::MemorySize { dst }
                     | Instr::MemoryGrow { dst, .. }
+                    | Instr::TableGet { dst, .. }
+                    | Instr::TableSize { dst, .. }
+                    | Instr::TableGrow { dst, .. }
+                    | Instr::RefFunc { dst, .. }
                     | Instr::Bignum { dst, .. } => Some(dst),
                     _ => None,
                 }
@@ -651,6 +781,8 @@ define_isa! {
         F32ConvertI32S, F32ConvertI32U, F32ConvertI64S, F32ConvertI64U, F32DemoteF64,
         F64ConvertI32S, F64ConvertI32U, F64ConvertI64S, F64ConvertI64U, F64PromoteF32,
         I32Extend8S, I32Extend16S, I64Extend8S, I64Extend16S, I64Extend32S,
+        I32TruncSatF32S, I32TruncSatF32U, I32TruncSatF64S, I32TruncSatF64U,
+        I64TruncSatF32S, I64TruncSatF32U, I64TruncSatF64S, I64TruncSatF64U,
     }
     binary {
         I32Add, I32Sub, I32Mul, I32DivS, I32DivU, I32RemS, I32RemU,
@@ -765,6 +897,14 @@ pub(crate) fn is_float_op(op: &Operator<'_>) -> bool {
             | I64TruncF32U
             | I64TruncF64S
             | I64TruncF64U
+            | I32TruncSatF32S
+            | I32TruncSatF32U
+            | I32TruncSatF64S
+            | I32TruncSatF64U
+            | I64TruncSatF32S
+            | I64TruncSatF32U
+            | I64TruncSatF64S
+            | I64TruncSatF64U
             | F32ConvertI32S
             | F32ConvertI32U
             | F32ConvertI64S
@@ -795,8 +935,9 @@ mod tests {
     fn numeric_tables_cover_wasm1_numeric_operators() {
         let [un, bin, imm, br] = NUMERIC_NAMES;
         // 2 eqz, 6 int bit counts, 14 float unary, 20 conversions (the translator makes
-        // reinterprets and i64.extend_i32_u no-ops), 5 sign extensions.
-        assert_eq!(un.len(), 2 + 6 + 14 + 20 + 5);
+        // reinterprets and i64.extend_i32_u no-ops), 5 sign extensions, 8 saturating
+        // truncations (Wasm 2.0).
+        assert_eq!(un.len(), 2 + 6 + 14 + 20 + 5 + 8);
         // 15 + 15 int arithmetic, 6 + 6 float compares, 7 + 7 float arithmetic, 10 + 10 int
         // compares.
         assert_eq!(bin.len(), 30 + 12 + 14 + 20);

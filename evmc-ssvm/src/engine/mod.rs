@@ -15,13 +15,16 @@ mod translate;
 pub mod trap;
 pub mod types;
 
-pub use config::Config;
+pub use config::{Config, WasmVersion};
 pub use host::{Host, HostCallContext, HostFuncId, NoHost};
 pub use memory::Memory;
 pub use module::{CompileError, Module};
 pub use store::{Extern, InstanceId, InstantiateError, InvokeError, SegmentInit, Store};
 pub use trap::Trap;
-pub use types::{ExportType, ExternType, FuncType, GlobalType, ImportType, Limits, ValType, Value};
+pub use types::{
+    ExportType, ExternType, FuncType, GlobalType, ImportType, Limits, RefType, TableType, ValType,
+    Value,
+};
 
 #[cfg(test)]
 mod tests;

@@ -16,7 +16,9 @@ use super::exec::word::Word;
 #[cfg(test)]
 use super::isa::Instr;
 use super::translate::{translate_body, TranslateAllocs, TranslateCtx, TranslateOut};
-use super::types::{ExportType, ExternType, FuncType, GlobalType, ImportType, Limits, ValType};
+use super::types::{
+    ExportType, ExternType, FuncType, GlobalType, ImportType, Limits, RefType, TableType, ValType,
+};
 
 /// A module that failed decoding, validation or translation (cold path, rich message).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -44,13 +46,15 @@ impl From<wasmparser::BinaryReaderError> for CompileError {
     }
 }
 
-/// A constant initializer expression (Wasm 1.0 forms).
+/// A constant initializer expression (WebAssembly 2.0 forms).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum ConstExpr {
-    /// A constant raw slot value.
+    /// A constant raw slot value (`ref.null` is 0).
     Value(u64),
     /// The value of (imported) global `n`.
     GlobalGet(u32),
+    /// `ref.func n`: a reference to function `n` of the instance.
+    RefFunc(u32),
 }
 
 /// One translated function body.
@@ -73,17 +77,24 @@ pub(crate) struct CompiledFunc {
     pub call_entry: u32,
 }
 
-/// An active element segment.
+/// An element segment: its items (each a reference-valued constant expression) and, for an
+/// active one, where instantiation writes them. Passive segments wait for `table.init`;
+/// declared ones only declare `ref.func` targets. Instantiation drops active and declared
+/// segments.
 #[derive(Debug, Clone)]
 pub(crate) struct ElemSegment {
-    pub offset: ConstExpr,
-    pub funcs: Vec<u32>,
+    /// `Some((table, offset))` for an active segment.
+    pub active: Option<(u32, ConstExpr)>,
+    /// A declarative segment (`elem declare`).
+    pub declared: bool,
+    pub items: Vec<ConstExpr>,
 }
 
-/// An active data segment.
+/// A data segment: its bytes and, for an active one, the offset instantiation writes them
+/// at (memory 0). Passive segments wait for `memory.init`.
 #[derive(Debug, Clone)]
 pub(crate) struct DataSegment {
-    pub offset: ConstExpr,
+    pub active: Option<ConstExpr>,
     pub bytes: Vec<u8>,
 }
 
@@ -97,12 +108,14 @@ pub(crate) struct ModuleInner {
     pub num_imported_funcs: u32,
     pub num_imported_globals: u32,
     pub funcs: Vec<CompiledFunc>,
-    pub tables: Vec<Limits>,
+    /// Defined tables, with the constant that fills each.
+    pub tables: Vec<(TableType, ConstExpr)>,
     pub memories: Vec<Limits>,
     pub globals: Vec<(GlobalType, ConstExpr)>,
     /// All global types (imported first).
     pub global_types: Vec<GlobalType>,
-    pub table_limits: Vec<Limits>,
+    /// All table types (imported first).
+    pub table_types: Vec<TableType>,
     pub memory_limits: Vec<Limits>,
     pub exports: Vec<(String, ExternalKind, u32)>,
     pub start: Option<u32>,
@@ -126,9 +139,11 @@ pub struct Module {
     pub(crate) inner: Arc<ModuleInner>,
 }
 
-/// The wasmparser feature set: Wasm 1.0 (with mutable-global import/export) + sign-extension.
-pub fn features() -> WasmFeatures {
-    WasmFeatures::WASM1 | WasmFeatures::SIGN_EXTENSION
+/// The wasmparser feature set of `config` (see [`WasmVersion::features`]).
+///
+/// [`WasmVersion::features`]: super::config::WasmVersion::features
+pub fn features(config: &Config) -> WasmFeatures {
+    config.wasm.features()
 }
 
 fn err(offset: usize, message: impl Into<String>) -> CompileError {
@@ -138,15 +153,35 @@ fn err(offset: usize, message: impl Into<String>) -> CompileError {
     }
 }
 
-/// Converts a wasmparser value type; only the four Wasm 1.0 numeric types are supported.
+/// Converts a wasmparser value type: the numeric types and the two 2.0 reference types
+/// (validation with our feature set admits no other).
 pub(crate) fn val_type(ty: wasmparser::ValType) -> Result<ValType, CompileError> {
     match ty {
         wasmparser::ValType::I32 => Ok(ValType::I32),
         wasmparser::ValType::I64 => Ok(ValType::I64),
         wasmparser::ValType::F32 => Ok(ValType::F32),
         wasmparser::ValType::F64 => Ok(ValType::F64),
+        wasmparser::ValType::Ref(r) => Ok(ref_type(r)?.val_type()),
         other => Err(err(0, format!("unsupported value type {other:?}"))),
     }
+}
+
+/// Converts a wasmparser reference type: `funcref` or `externref`.
+pub(crate) fn ref_type(ty: wasmparser::RefType) -> Result<RefType, CompileError> {
+    if ty == wasmparser::RefType::FUNCREF {
+        Ok(RefType::Func)
+    } else if ty == wasmparser::RefType::EXTERNREF {
+        Ok(RefType::Extern)
+    } else {
+        Err(err(0, format!("unsupported reference type {ty:?}")))
+    }
+}
+
+fn table_type(ty: &wasmparser::TableType) -> Result<TableType, CompileError> {
+    Ok(TableType {
+        elem: ref_type(ty.element_type)?,
+        limits: limits(ty.initial, ty.maximum)?,
+    })
 }
 
 fn func_type(ty: &wasmparser::FuncType) -> Result<FuncType, CompileError> {
@@ -186,6 +221,8 @@ fn const_expr(expr: &WpConstExpr<'_>) -> Result<ConstExpr, CompileError> {
         Operator::F32Const { value } => ConstExpr::Value(u64::from(value.bits())),
         Operator::F64Const { value } => ConstExpr::Value(value.bits()),
         Operator::GlobalGet { global_index } => ConstExpr::GlobalGet(global_index),
+        Operator::RefNull { .. } => ConstExpr::Value(0),
+        Operator::RefFunc { function_index } => ConstExpr::RefFunc(function_index),
         other => {
             return Err(err(
                 reader.original_position() as usize,
@@ -210,13 +247,13 @@ impl Module {
         config: &Config,
         resolve: &dyn Fn(&str, &str) -> Option<Intrinsic>,
     ) -> Result<Module, CompileError> {
-        let mut validator = Validator::new_with_features(features());
+        let mut validator = Validator::new_with_features(features(config));
         let mut m = ModuleInner::default();
         let mut allocs = FuncValidatorAllocations::default();
         let mut translate_allocs = TranslateAllocs::default();
         let no_type = FuncType::default();
         let mut parser = Parser::new(0);
-        parser.set_features(features());
+        parser.set_features(features(config));
         for payload in parser.parse_all(bytes) {
             let payload = payload?;
             match validator.payload(&payload)? {
@@ -309,7 +346,7 @@ impl ModuleInner {
                 let ty = self.func_types.get(i)?;
                 ExternType::Func(self.types.get(*ty as usize)?.clone())
             }
-            ExternalKind::Table => ExternType::Table(*self.table_limits.get(i)?),
+            ExternalKind::Table => ExternType::Table(*self.table_types.get(i)?),
             ExternalKind::Memory => ExternType::Memory(*self.memory_limits.get(i)?),
             ExternalKind::Global => ExternType::Global(*self.global_types.get(i)?),
             _ => return None,
@@ -358,9 +395,9 @@ impl ModuleInner {
                             )
                         }
                         TypeRef::Table(t) => {
-                            let l = limits(t.initial, t.maximum)?;
-                            self.table_limits.push(l);
-                            ExternType::Table(l)
+                            let t = table_type(&t)?;
+                            self.table_types.push(t);
+                            ExternType::Table(t)
                         }
                         TypeRef::Memory(t) => {
                             let l = limits(t.initial, t.maximum)?;
@@ -389,10 +426,14 @@ impl ModuleInner {
             }
             Payload::TableSection(reader) => {
                 for table in reader {
-                    let t = table?.ty;
-                    let l = limits(t.initial, t.maximum)?;
-                    self.tables.push(l);
-                    self.table_limits.push(l);
+                    let table = table?;
+                    let t = table_type(&table.ty)?;
+                    let init = match &table.init {
+                        wasmparser::TableInit::RefNull => ConstExpr::Value(0),
+                        wasmparser::TableInit::Expr(e) => const_expr(e)?,
+                    };
+                    self.tables.push((t, init));
+                    self.table_types.push(t);
                 }
             }
             Payload::MemorySection(reader) => {
@@ -426,13 +467,14 @@ impl ModuleInner {
             Payload::DataSection(reader) => {
                 for data in reader {
                     let d = data?;
-                    if let DataKind::Active { offset_expr, .. } = d.kind {
-                        let offset = const_expr(&offset_expr)?;
-                        self.datas.push(DataSegment {
-                            offset,
-                            bytes: d.data.to_vec(),
-                        });
-                    }
+                    let active = match d.kind {
+                        DataKind::Active { offset_expr, .. } => Some(const_expr(&offset_expr)?),
+                        DataKind::Passive => None,
+                    };
+                    self.datas.push(DataSegment {
+                        active,
+                        bytes: d.data.to_vec(),
+                    });
                 }
             }
             _ => {}
@@ -441,17 +483,29 @@ impl ModuleInner {
     }
 
     fn read_elem(&mut self, elem: wasmparser::Element<'_>) -> Result<(), CompileError> {
-        let ElementKind::Active { offset_expr, .. } = elem.kind else {
-            return Ok(());
+        let declared = matches!(elem.kind, ElementKind::Declared);
+        let active = match elem.kind {
+            ElementKind::Active {
+                table_index,
+                offset_expr,
+            } => Some((table_index.unwrap_or(0), const_expr(&offset_expr)?)),
+            ElementKind::Passive | ElementKind::Declared => None,
         };
-        let offset = const_expr(&offset_expr)?;
-        let funcs = match elem.items {
-            ElementItems::Functions(reader) => reader.into_iter().collect::<Result<Vec<_>, _>>()?,
-            ElementItems::Expressions(..) => {
-                return Err(err(0, "element expressions are not supported"))
-            }
+        let items = match elem.items {
+            ElementItems::Functions(reader) => reader
+                .into_iter()
+                .map(|f| f.map(ConstExpr::RefFunc))
+                .collect::<Result<Vec<_>, _>>()?,
+            ElementItems::Expressions(_, reader) => reader
+                .into_iter()
+                .map(|e| const_expr(&e?))
+                .collect::<Result<Vec<_>, _>>()?,
         };
-        self.elems.push(ElemSegment { offset, funcs });
+        self.elems.push(ElemSegment {
+            active,
+            declared,
+            items,
+        });
         Ok(())
     }
 }

@@ -1,6 +1,7 @@
 //! The store: all instances, functions, memories, tables and globals by index handle (the
 //! spec's store model), instantiation with segment initialisation, and the invoke API.
 
+use std::cell::Cell;
 use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
@@ -12,7 +13,7 @@ use super::memory::Memory;
 use super::module::{ConstExpr, Module, ModuleInner};
 use super::table::Table;
 use super::trap::Trap;
-use super::types::{ExternType, FuncType, GlobalType, Limits, Value};
+use super::types::{ref_to_raw, ExternType, FuncType, GlobalType, Limits, TableType, Value};
 
 /// Handle of an instance inside its `Store`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -50,6 +51,8 @@ pub enum InstantiateError {
     },
     /// A memory's initial size exceeds the configured page cap.
     MemoryTooLarge,
+    /// A table's initial size exceeds the engine's table cap.
+    TableTooLarge,
     /// An element segment does not fit its table.
     ElemOutOfBounds,
     /// A data segment does not fit its memory.
@@ -69,6 +72,7 @@ impl fmt::Display for InstantiateError {
                 write!(f, "incompatible import type for {module}.{name}")
             }
             Self::MemoryTooLarge => f.write_str("memory size exceeds the configured page limit"),
+            Self::TableTooLarge => f.write_str("table size exceeds the engine's element limit"),
             Self::ElemOutOfBounds => f.write_str("out of bounds table access"),
             Self::DataOutOfBounds => f.write_str("out of bounds memory access"),
             Self::Start(trap) => write!(f, "{trap}"),
@@ -151,10 +155,43 @@ pub(crate) struct InstanceData {
     pub sig_ids: Vec<u32>,
     /// Memory address (0 = the empty sentinel memory).
     pub memory: u32,
-    /// Table address (0 = the empty sentinel table).
-    pub table: u32,
+    /// Table addresses, by table index.
+    pub tables: Vec<u32>,
     pub globals: Vec<u32>,
     pub exports: HashMap<String, Extern>,
+    /// Each element segment's references (raw, resolved at instantiation), and whether it
+    /// was dropped (`elem.drop`, or by instantiation for active and declared segments).
+    pub elems: Vec<Box<[u64]>>,
+    pub elem_dropped: Vec<Cell<bool>>,
+    /// Whether each data segment was dropped (`data.drop`, or instantiation for active
+    /// ones); the bytes are the module's.
+    pub data_dropped: Vec<Cell<bool>>,
+}
+
+impl InstanceData {
+    /// The live references of element segment `seg` (none once dropped).
+    pub(crate) fn elem(&self, seg: u32) -> &[u64] {
+        let live = self
+            .elem_dropped
+            .get(seg as usize)
+            .is_some_and(|d| !d.get());
+        match self.elems.get(seg as usize) {
+            Some(items) if live => items,
+            _ => &[],
+        }
+    }
+
+    /// The live bytes of data segment `seg` (none once dropped).
+    pub(crate) fn data(&self, seg: u32) -> &[u8] {
+        let live = self
+            .data_dropped
+            .get(seg as usize)
+            .is_some_and(|d| !d.get());
+        match self.module.datas.get(seg as usize) {
+            Some(d) if live => &d.bytes,
+            _ => &[],
+        }
+    }
 }
 
 /// All entities, split by kind so the interpreter can borrow them independently.
@@ -192,13 +229,19 @@ impl Store {
         };
         let sentinel_memory =
             Memory::new(empty, 0).unwrap_or_else(|| unreachable!("zero pages always fit"));
+        let empty_table = TableType {
+            elem: super::types::RefType::Func,
+            limits: empty,
+        };
+        let sentinel_table =
+            Table::new(empty_table, 0).unwrap_or_else(|| unreachable!("zero slots always fit"));
         Self {
             ent: Entities {
                 instances: Vec::new(),
                 funcs: Vec::new(),
                 sigs: Vec::new(),
                 memories: vec![sentinel_memory],
-                tables: vec![Table::new(empty)],
+                tables: vec![sentinel_table],
                 globals: Vec::new(),
             },
             sig_map: HashMap::new(),
@@ -256,10 +299,10 @@ impl Store {
         Some(Extern::Memory(to_u32(self.ent.memories.len() - 1)))
     }
 
-    /// Allocates a standalone table.
-    pub fn alloc_table(&mut self, limits: Limits) -> Extern {
-        self.ent.tables.push(Table::new(limits));
-        Extern::Table(to_u32(self.ent.tables.len() - 1))
+    /// Allocates a standalone table of null references; `None` above the table cap.
+    pub fn alloc_table(&mut self, ty: TableType) -> Option<Extern> {
+        self.ent.tables.push(Table::new(ty, 0)?);
+        Some(Extern::Table(to_u32(self.ent.tables.len() - 1)))
     }
 
     /// Allocates a standalone global holding `value`.
@@ -331,7 +374,7 @@ impl Store {
     pub fn extern_type(&self, ext: Extern) -> Option<ExternType> {
         Some(match ext {
             Extern::Func(_) => ExternType::Func(self.func_type(ext)?.clone()),
-            Extern::Table(a) => ExternType::Table(self.ent.tables.get(a as usize)?.limits()),
+            Extern::Table(a) => ExternType::Table(self.ent.tables.get(a as usize)?.ty()),
             Extern::Memory(a) => ExternType::Memory(self.ent.memories.get(a as usize)?.limits()),
             Extern::Global(a) => ExternType::Global(self.ent.globals.get(a as usize)?.ty),
         })
@@ -340,7 +383,9 @@ impl Store {
     fn import_matches(&self, ext: Extern, want: &ExternType) -> bool {
         match (self.extern_type(ext), want) {
             (Some(ExternType::Func(have)), ExternType::Func(want)) => &have == want,
-            (Some(ExternType::Table(have)), ExternType::Table(want)) => have.matches(want),
+            (Some(ExternType::Table(have)), ExternType::Table(want)) => {
+                have.elem == want.elem && have.limits.matches(&want.limits)
+            }
             (Some(ExternType::Memory(have)), ExternType::Memory(want)) => have.matches(want),
             (Some(ExternType::Global(have)), ExternType::Global(want)) => &have == want,
             _ => false,
@@ -368,9 +413,12 @@ impl Store {
             funcs: Vec::new(),
             sig_ids: m.types.iter().map(|t| self.intern(t)).collect(),
             memory: 0,
-            table: 0,
+            tables: Vec::new(),
             globals: Vec::new(),
             exports: HashMap::new(),
+            elems: Vec::new(),
+            elem_dropped: Vec::new(),
+            data_dropped: m.datas.iter().map(|_| Cell::new(false)).collect(),
         };
         for (ext, import) in imports.iter().zip(&m.imports) {
             if !self.import_matches(*ext, &import.ty) {
@@ -381,7 +429,7 @@ impl Store {
             }
             match *ext {
                 Extern::Func(a) => inst.funcs.push(a),
-                Extern::Table(a) => inst.table = a,
+                Extern::Table(a) => inst.tables.push(a),
                 Extern::Memory(a) => inst.memory = a,
                 Extern::Global(a) => inst.globals.push(a),
             }
@@ -391,7 +439,7 @@ impl Store {
             let i = *index as usize;
             let ext = match kind {
                 wasmparser::ExternalKind::Func => inst.funcs.get(i).map(|a| Extern::Func(*a)),
-                wasmparser::ExternalKind::Table => Some(Extern::Table(inst.table)),
+                wasmparser::ExternalKind::Table => inst.tables.get(i).map(|a| Extern::Table(*a)),
                 wasmparser::ExternalKind::Memory => Some(Extern::Memory(inst.memory)),
                 wasmparser::ExternalKind::Global => inst.globals.get(i).map(|a| Extern::Global(*a)),
                 _ => None,
@@ -433,9 +481,11 @@ impl Store {
             });
             inst.funcs.push(to_u32(self.ent.funcs.len() - 1));
         }
-        for limits in &m.tables {
-            self.ent.tables.push(Table::new(*limits));
-            inst.table = to_u32(self.ent.tables.len() - 1);
+        for (ty, init) in &m.tables {
+            let init = self.eval_const(inst, *init);
+            let table = Table::new(*ty, init).ok_or(InstantiateError::TableTooLarge)?;
+            self.ent.tables.push(table);
+            inst.tables.push(to_u32(self.ent.tables.len() - 1));
         }
         for limits in &m.memories {
             let mem = Memory::new(*limits, self.config.page_cap())
@@ -444,89 +494,118 @@ impl Store {
             inst.memory = to_u32(self.ent.memories.len() - 1);
         }
         for (ty, init) in &m.globals {
-            let value = self.eval_const(&inst.globals, *init);
+            let value = self.eval_const(inst, *init);
             self.ent.globals.push(Global { ty: *ty, value });
             inst.globals.push(to_u32(self.ent.globals.len() - 1));
+        }
+        for seg in &m.elems {
+            let items: Box<[u64]> = seg
+                .items
+                .iter()
+                .map(|e| self.eval_const(inst, *e))
+                .collect();
+            inst.elems.push(items);
+            inst.elem_dropped.push(Cell::new(false));
         }
         Ok(())
     }
 
-    fn eval_const(&self, globals: &[u32], expr: ConstExpr) -> u64 {
+    /// The raw value of a constant expression in `inst` (whose functions and the globals
+    /// the expression may read are allocated).
+    fn eval_const(&self, inst: &InstanceData, expr: ConstExpr) -> u64 {
         match expr {
             ConstExpr::Value(v) => v,
-            ConstExpr::GlobalGet(i) => globals
+            ConstExpr::GlobalGet(i) => inst
+                .globals
                 .get(i as usize)
                 .and_then(|a| self.ent.globals.get(*a as usize))
                 .map_or(0, |g| g.value),
+            ConstExpr::RefFunc(f) => ref_to_raw(inst.funcs.get(f as usize).copied()),
         }
     }
 
+    /// Writes the active segments in order (elements, then data) and drops the active and
+    /// declared ones, as the 2.0 instantiation's `table.init`/`memory.init` + drops do.
     fn init_segments(&mut self, id: usize) -> Result<(), InstantiateError> {
         let Some(inst) = self.ent.instances.get(id) else {
             return Ok(());
         };
         let m = Arc::clone(&inst.module);
-        let (table, memory, globals) = (
-            inst.table as usize,
-            inst.memory as usize,
-            inst.globals.clone(),
-        );
-        let funcs = inst.funcs.clone();
         if self.segment_init == SegmentInit::Atomic {
-            self.check_segments(&m, table, memory, &globals)?;
+            self.check_segments(id)?;
         }
-        for seg in &m.elems {
-            let offset = self.eval_const(&globals, seg.offset) as u32 as usize;
+        for (k, seg) in m.elems.iter().enumerate() {
+            let inst = &self.ent.instances[id];
+            if let Some(d) = inst.elem_dropped.get(k) {
+                // Only passive segments stay for `table.init`.
+                d.set(seg.active.is_some() || seg.declared);
+            }
+            let Some((table, offset)) = seg.active else {
+                continue;
+            };
+            let offset = self.eval_const(inst, offset) as u32 as usize;
+            let addr = inst.tables.get(table as usize).copied().unwrap_or(0) as usize;
+            let items = inst.elems.get(k).cloned().unwrap_or_default();
             let t = self
                 .ent
                 .tables
-                .get_mut(table)
+                .get_mut(addr)
                 .ok_or(InstantiateError::ElemOutOfBounds)?;
-            let slots = t
-                .elems
-                .get_mut(offset..offset + seg.funcs.len())
+            let slots = offset
+                .checked_add(items.len())
+                .and_then(|end| t.elems.get_mut(offset..end))
                 .ok_or(InstantiateError::ElemOutOfBounds)?;
-            for (slot, f) in slots.iter_mut().zip(&seg.funcs) {
-                *slot = funcs.get(*f as usize).copied();
-            }
+            slots.copy_from_slice(&items);
         }
-        for seg in &m.datas {
-            let offset = self.eval_const(&globals, seg.offset) as u32 as usize;
+        for (k, seg) in m.datas.iter().enumerate() {
+            let Some(offset) = seg.active else {
+                continue;
+            };
+            let inst = &self.ent.instances[id];
+            if let Some(d) = inst.data_dropped.get(k) {
+                d.set(true);
+            }
+            let offset = self.eval_const(inst, offset) as u32 as usize;
+            let memory = inst.memory as usize;
             let mem = self
                 .ent
                 .memories
                 .get_mut(memory)
                 .ok_or(InstantiateError::DataOutOfBounds)?;
-            let dst = mem
-                .data
-                .get_mut(offset..offset + seg.bytes.len())
+            let dst = offset
+                .checked_add(seg.bytes.len())
+                .and_then(|end| mem.data.get_mut(offset..end))
                 .ok_or(InstantiateError::DataOutOfBounds)?;
             dst.copy_from_slice(&seg.bytes);
         }
         Ok(())
     }
 
-    fn check_segments(
-        &self,
-        m: &ModuleInner,
-        table: usize,
-        memory: usize,
-        globals: &[u32],
-    ) -> Result<(), InstantiateError> {
-        let table_len = self.ent.tables.get(table).map_or(0, Table::len);
+    /// For [`SegmentInit::Atomic`]: every active segment fits before any is written.
+    fn check_segments(&self, id: usize) -> Result<(), InstantiateError> {
+        let inst = &self.ent.instances[id];
+        let m = &inst.module;
         for seg in &m.elems {
-            let offset = self.eval_const(globals, seg.offset) as u32 as usize;
-            if offset + seg.funcs.len() > table_len {
+            let Some((table, offset)) = seg.active else {
+                continue;
+            };
+            let offset = self.eval_const(inst, offset) as u32 as usize;
+            let addr = inst.tables.get(table as usize).copied().unwrap_or(0) as usize;
+            let len = self.ent.tables.get(addr).map_or(0, Table::len);
+            if offset + seg.items.len() > len {
                 return Err(InstantiateError::ElemOutOfBounds);
             }
         }
         let mem_len = self
             .ent
             .memories
-            .get(memory)
+            .get(inst.memory as usize)
             .map_or(0, |mem| mem.data.len());
         for seg in &m.datas {
-            let offset = self.eval_const(globals, seg.offset) as u32 as usize;
+            let Some(offset) = seg.active else {
+                continue;
+            };
+            let offset = self.eval_const(inst, offset) as u32 as usize;
             if offset + seg.bytes.len() > mem_len {
                 return Err(InstantiateError::DataOutOfBounds);
             }

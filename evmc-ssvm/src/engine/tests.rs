@@ -278,11 +278,68 @@ fn invalid_modules_are_compile_errors() {
     let bytes = wat::parse_str(r#"(module (func (result i32) (i64.const 1)))"#).unwrap_or_default();
     assert!(Module::compile(&bytes, &config).is_err());
     assert!(Module::compile(b"\0asm\x02\0\0\0", &config).is_err());
-    // Bulk memory is outside Wasm 1.0 + sign-ext + mutable-global.
-    let bulk = wat::parse_str(
-        r#"(module (memory 1) (func (memory.fill (i32.const 0) (i32.const 0) (i32.const 0))))"#,
-    );
-    assert!(Module::compile(&bulk.unwrap_or_default(), &config).is_err());
+}
+
+/// The compile error of `wat` under `wasm`, if any.
+fn compile_error(wat: &str, wasm: WasmVersion) -> Option<String> {
+    let bytes = wat::parse_str(wat).unwrap_or_else(|e| panic!("bad wat: {e}"));
+    let config = Config {
+        wasm,
+        ..Config::default()
+    };
+    Module::compile(&bytes, &config)
+        .err()
+        .map(|e| e.to_string())
+}
+
+#[test]
+fn wasm_2_0_features_need_wasm_2_0_and_their_errors_name_them() {
+    // (module, a word of wasmparser's error under `mvp`)
+    let features = [
+        (
+            r#"(module (memory 1) (func (memory.fill (i32.const 0) (i32.const 0) (i32.const 0))))"#,
+            "bulk memory",
+        ),
+        (
+            r#"(module (func (result i32 i32) (i32.const 1) (i32.const 2)))"#,
+            "multi-value",
+        ),
+        (
+            r#"(module (func (param f32) (result i32) (i32.trunc_sat_f32_s (local.get 0))))"#,
+            "saturating float to int",
+        ),
+        (
+            r#"(module (func (result i32) (ref.is_null (ref.null extern))))"#,
+            "reference types",
+        ),
+        (
+            r#"(module (table 1 funcref) (table 1 funcref))"#,
+            "multiple tables",
+        ),
+    ];
+    for (wat, name) in features {
+        assert_eq!(compile_error(wat, WasmVersion::V2), None, "{wat}");
+        let err = compile_error(wat, WasmVersion::Mvp).unwrap_or_default();
+        assert!(err.contains(name), "{wat}: {err}");
+    }
+}
+
+#[test]
+fn post_2_0_proposals_are_rejected_by_name_in_either_version() {
+    let proposals = [
+        (r#"(module (func (drop (v128.const i64x2 0 0))))"#, "SIMD"),
+        (r#"(module (memory 1 1 shared))"#, "threads"),
+        (r#"(module (func $f (return_call $f)))"#, "tail calls"),
+        (r#"(module (tag))"#, "exceptions"),
+        (r#"(module (memory i64 1))"#, "memory64"),
+        (r#"(module (memory 1) (memory 1))"#, "multiple memories"),
+    ];
+    for (wat, name) in proposals {
+        for version in [WasmVersion::V2, WasmVersion::Mvp] {
+            let err = compile_error(wat, version).unwrap_or_default();
+            assert!(err.contains(name), "{wat} under {version:?}: {err:?}");
+        }
+    }
 }
 
 #[test]

@@ -12,6 +12,8 @@ pub enum Trap {
     MemoryOutOfBounds,
     /// `call_indirect` index outside the table.
     TableOutOfBounds,
+    /// A table instruction (`table.get/set/fill/copy/init`) outside its table or segment.
+    TableAccessOutOfBounds,
     /// `call_indirect` hit an empty table slot.
     UninitializedElement,
     /// `call_indirect` callee has a different signature.
@@ -41,6 +43,7 @@ impl Trap {
             Trap::Unreachable => "unreachable",
             Trap::MemoryOutOfBounds => "out of bounds memory access",
             Trap::TableOutOfBounds => "undefined element",
+            Trap::TableAccessOutOfBounds => "out of bounds table access",
             Trap::UninitializedElement => "uninitialized element",
             Trap::IndirectCallTypeMismatch => "indirect call type mismatch",
             Trap::IntegerDivideByZero => "integer divide by zero",

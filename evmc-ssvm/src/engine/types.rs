@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-/// A Wasm 1.0 value type.
+/// A Wasm value type (WebAssembly 2.0 without SIMD).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum ValType {
     /// 32-bit integer.
@@ -13,6 +13,38 @@ pub enum ValType {
     F32,
     /// 64-bit IEEE float.
     F64,
+    /// A nullable reference to a function.
+    FuncRef,
+    /// A nullable reference to a host value.
+    ExternRef,
+}
+
+/// The element type of a table (a reference type).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum RefType {
+    /// `funcref`.
+    Func,
+    /// `externref`.
+    Extern,
+}
+
+impl RefType {
+    /// The value type of this reference type.
+    pub fn val_type(self) -> ValType {
+        match self {
+            RefType::Func => ValType::FuncRef,
+            RefType::Extern => ValType::ExternRef,
+        }
+    }
+}
+
+/// A table's type: element type and limits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TableType {
+    /// What the table holds.
+    pub elem: RefType,
+    /// Size limits in elements.
+    pub limits: Limits,
 }
 
 /// A function signature.
@@ -77,8 +109,8 @@ pub struct GlobalType {
 pub enum ExternType {
     /// A function with this signature.
     Func(FuncType),
-    /// A table of funcref with these limits.
-    Table(Limits),
+    /// A table.
+    Table(TableType),
     /// A linear memory with these page limits.
     Memory(Limits),
     /// A global.
@@ -116,6 +148,10 @@ pub enum Value {
     F32(u32),
     /// f64 bits.
     F64(u64),
+    /// A function reference: the store address of the function, or null.
+    FuncRef(Option<u32>),
+    /// A host reference: the host's value, or null.
+    ExternRef(Option<u32>),
 }
 
 impl Value {
@@ -126,16 +162,20 @@ impl Value {
             Value::I64(_) => ValType::I64,
             Value::F32(_) => ValType::F32,
             Value::F64(_) => ValType::F64,
+            Value::FuncRef(_) => ValType::FuncRef,
+            Value::ExternRef(_) => ValType::ExternRef,
         }
     }
 
-    /// The raw stack-slot encoding (i32 zero-extended, floats as bits).
+    /// The raw stack-slot encoding (i32 zero-extended, floats as bits, a reference as its
+    /// value plus one with 0 for null: see [`ref_to_raw`]).
     pub fn to_raw(self) -> u64 {
         match self {
             Value::I32(v) => u64::from(v as u32),
             Value::I64(v) => v as u64,
             Value::F32(v) => u64::from(v),
             Value::F64(v) => v,
+            Value::FuncRef(r) | Value::ExternRef(r) => ref_to_raw(r),
         }
     }
 
@@ -146,6 +186,8 @@ impl Value {
             ValType::I64 => Value::I64(raw as i64),
             ValType::F32 => Value::F32(raw as u32),
             ValType::F64 => Value::F64(raw),
+            ValType::FuncRef => Value::FuncRef(ref_from_raw(raw)),
+            ValType::ExternRef => Value::ExternRef(ref_from_raw(raw)),
         }
     }
 
@@ -153,4 +195,16 @@ impl Value {
     pub fn zero(ty: ValType) -> Self {
         Value::from_raw(ty, 0)
     }
+}
+
+/// The raw slot encoding of a reference: 0 is null, anything else is the referenced value
+/// (a store function address or a host value) plus one. Null being 0 makes `ref.is_null`
+/// an `eqz` and zeroed slots and tables null.
+pub fn ref_to_raw(r: Option<u32>) -> u64 {
+    r.map_or(0, |v| u64::from(v) + 1)
+}
+
+/// Decodes [`ref_to_raw`].
+pub fn ref_from_raw(raw: u64) -> Option<u32> {
+    raw.checked_sub(1).map(|v| v as u32)
 }

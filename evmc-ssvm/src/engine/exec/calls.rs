@@ -14,6 +14,7 @@ use crate::engine::isa::Instr;
 use crate::engine::module::CompiledFunc;
 use crate::engine::store::FuncKind;
 use crate::engine::trap::Trap;
+use crate::engine::types::ref_from_raw;
 
 /// Enters `callee` of `instance` with its frame at slot `base` of `fp`, returning to `ret`
 /// (a step), charging its entry block when metering (`CompiledFunc::entry_gas`).
@@ -134,10 +135,13 @@ fn call_indirect(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, acc: u64) -> Done 
     let w = ip.word();
     let data = ip.next().word();
     let i = fp.get(data.a) as u32 as usize;
-    let entry = match ex.tables[ex.inst.table as usize].elems.get(i) {
+    let table = ex.inst.tables.get(data.c as usize).copied().unwrap_or(0);
+    let entry = match ex.tables[table as usize].elems.get(i) {
         None => return ex.trap(Trap::TableOutOfBounds),
-        Some(None) => return ex.trap(Trap::UninitializedElement),
-        Some(Some(addr)) => *addr,
+        Some(raw) => match ref_from_raw(*raw) {
+            None => return ex.trap(Trap::UninitializedElement),
+            Some(addr) => addr,
+        },
     };
     if ex.funcs[entry as usize].sig != ex.inst.sig_ids[w.c as usize] {
         return ex.trap(Trap::IndirectCallTypeMismatch);

@@ -8,7 +8,7 @@
 
 use super::control::{self, checkpoint, Mode, BACK, BACK_CHARGE, FORWARD, FORWARD_EVENT};
 use super::word::{byte_offset, Word, CHECKPOINT_SPAN};
-use super::{calls, data, memory, numeric};
+use super::{bulk, calls, data, memory, numeric};
 use crate::engine::isa::Instr;
 use crate::engine::module::CompileError;
 
@@ -28,7 +28,8 @@ fn encode(instr: &Instr, m: Mode, out: &mut Vec<Word>) -> Option<bool> {
     if let Some(branch) = control::encode(instr, m, out) {
         return Some(branch);
     }
-    (data::encode(instr, out) || calls::encode(instr, out)).then_some(false)
+    (data::encode(instr, out) || calls::encode(instr, out) || bulk::encode(instr, out))
+        .then_some(false)
 }
 
 /// The error for an instruction nothing encodes (a translator bug).

@@ -1,13 +1,15 @@
 //! The interpreter. Code runs as words that each name their handler ([`word`]); a handler
 //! does its instruction and tail-calls the next word's handler. Handlers are grouped by
 //! family: [`numeric`], [`memory`], [`control`] (branches, returns, metering), [`calls`],
-//! [`data`] (copies, constants, globals, bignum); [`encode`] turns the translator's
+//! [`data`] (copies, constants, globals, bignum), [`bulk`] (bulk memory, tables,
+//! references); [`encode`] turns the translator's
 //! instructions into words. Call frames are windows of untyped `u64` slots on one value
 //! stack ([`frame`]); suspended callers are on an explicit frame stack (no Rust recursion).
 //!
 //! A call frame starts at the caller's argument slots: arguments are not copied, and the
 //! callee's results come back in the same slots.
 
+mod bulk;
 mod calls;
 mod control;
 mod data;
@@ -82,7 +84,7 @@ pub(crate) struct Exec<'a> {
     funcs: &'a [FuncInst],
     sigs: &'a [FuncType],
     memories: &'a mut [Memory],
-    tables: &'a [Table],
+    tables: &'a mut [Table],
     globals: &'a mut [Global],
     stack: &'a mut Vec<u64>,
     /// `stack.as_mut_ptr()`, taken again after every resize.
@@ -173,7 +175,7 @@ impl Exec<'_> {
 fn normalize(ty: ValType, raw: u64) -> u64 {
     match ty {
         ValType::I32 | ValType::F32 => u64::from(raw as u32),
-        ValType::I64 | ValType::F64 => raw,
+        ValType::I64 | ValType::F64 | ValType::FuncRef | ValType::ExternRef => raw,
     }
 }
 

@@ -162,6 +162,10 @@ numeric! {
         I32Extend8S => i32_extend8_s, I32Extend16S => i32_extend16_s,
         I64Extend8S => i64_extend8_s, I64Extend16S => i64_extend16_s,
         I64Extend32S => i64_extend32_s,
+        I32TruncSatF32S => i32_trunc_sat_f32_s, I32TruncSatF32U => i32_trunc_sat_f32_u,
+        I32TruncSatF64S => i32_trunc_sat_f64_s, I32TruncSatF64U => i32_trunc_sat_f64_u,
+        I64TruncSatF32S => i64_trunc_sat_f32_s, I64TruncSatF32U => i64_trunc_sat_f32_u,
+        I64TruncSatF64S => i64_trunc_sat_f64_s, I64TruncSatF64U => i64_trunc_sat_f64_u,
     }
     unary_try {
         I32TruncF32S => i32_trunc_f32_s, I32TruncF32U => i32_trunc_f32_u,

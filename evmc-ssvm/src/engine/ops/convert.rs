@@ -108,6 +108,29 @@ pub fn f64_convert_i64_s(a: i64) -> f64 {
 pub fn f64_convert_i64_u(a: i64) -> f64 {
     a as u64 as f64
 }
+/// The saturating truncations (Wasm 2.0, non-trapping float-to-int): NaN is 0, values
+/// beyond the range clamp to its ends. Rust's float-to-integer `as` is defined exactly so.
+macro_rules! trunc_sat {
+    ($($name:ident: $from:ty => $via:ty as $to:ty, $doc:literal;)*) => {$(
+        #[doc = $doc]
+        #[inline(always)]
+        pub fn $name(a: $from) -> $to {
+            a as $via as $to
+        }
+    )*};
+}
+
+trunc_sat! {
+    i32_trunc_sat_f32_s: f32 => i32 as i32, "`i32.trunc_sat_f32_s`.";
+    i32_trunc_sat_f32_u: f32 => u32 as i32, "`i32.trunc_sat_f32_u`.";
+    i32_trunc_sat_f64_s: f64 => i32 as i32, "`i32.trunc_sat_f64_s`.";
+    i32_trunc_sat_f64_u: f64 => u32 as i32, "`i32.trunc_sat_f64_u`.";
+    i64_trunc_sat_f32_s: f32 => i64 as i64, "`i64.trunc_sat_f32_s`.";
+    i64_trunc_sat_f32_u: f32 => u64 as i64, "`i64.trunc_sat_f32_u`.";
+    i64_trunc_sat_f64_s: f64 => i64 as i64, "`i64.trunc_sat_f64_s`.";
+    i64_trunc_sat_f64_u: f64 => u64 as i64, "`i64.trunc_sat_f64_u`.";
+}
+
 /// `f32.demote_f64` (canonical NaN).
 #[inline(always)]
 pub fn f32_demote_f64(a: f64) -> f32 {

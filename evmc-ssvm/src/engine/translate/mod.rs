@@ -1,13 +1,15 @@
 //! Function-body translator: drives wasmparser's `FuncValidator` operator by operator and
 //! emits register-form [`Instr`]s. Operands come from the provider stack
 //! ([`providers`]); control frames, labels and branch values are in [`control`]; calls,
-//! returns and bignum call sites in [`calls`]; metering charges in [`metering`].
+//! returns and bignum call sites in [`calls`]; metering charges in [`metering`]; bulk
+//! memory, table and reference operators in [`bulk`].
 //!
 //! Fusion rules, each its own function here: a `local.set`/`local.tee` after an operation
 //! retargets the operation's destination ([`Translator::local_set`]); an integer compare
 //! followed by `br_if`/`if` becomes one compare-and-branch ([`Translator::take_compare`]);
 //! a constant operand becomes an immediate ([`Translator::binary`]).
 
+mod bulk;
 mod calls;
 mod control;
 mod metering;
@@ -481,6 +483,9 @@ impl Translator<'_, '_> {
         }
         if isa::binary(op, 0, 0, 0).is_some() {
             self.binary(op);
+            return Ok(());
+        }
+        if self.bulk_or_reference(op) {
             return Ok(());
         }
         self.memory(op)
