@@ -84,8 +84,7 @@ pub fn options(flags: u8) -> Options {
 fn check_gate_soundness(opts: &Options, revision: Revision, code: &[u8]) {
     let compiled = Contract::compile(code, &vm::compile_options(opts, revision));
     if compiled.is_ok() {
-        let mut validator =
-            wasmparser::Validator::new_with_features(opts.wasm.features());
+        let mut validator = wasmparser::Validator::new_with_features(opts.wasm.features());
         if let Err(e) = validator.validate_all(code) {
             panic!("gate accepted a module wasmparser rejects: {e}");
         }

@@ -1,5 +1,7 @@
-//! wasm-smith configurations for the feature set SSVM supports (Wasm 1.0 + sign extension +
-//! mutable globals), for plain engine modules and for Ewasm contracts.
+//! wasm-smith configurations for the feature set SSVM supports by default (WebAssembly 2.0
+//! without SIMD: Wasm 1.0, sign extension, mutable globals, multi-value, bulk memory,
+//! saturating float-to-int, reference types), for plain engine modules and for Ewasm
+//! contracts.
 
 use arbitrary::{Result, Unstructured};
 use ewasm_host::table::{Namespace, IMPORTS};
@@ -8,20 +10,20 @@ use wasm_smith::{Config, Module};
 /// Bytes in one Wasm page.
 pub const PAGE_BYTES: u64 = 65_536;
 
-/// A configuration restricted to SSVM's features: every post-1.0 proposal off except
-/// sign extension; at most one memory and table, memories with a declared maximum of at
-/// most `max_pages` pages, small tables, no imports.
+/// A configuration restricted to SSVM's features: the 2.0 proposals on, every later one
+/// off; at most one memory, memories with a declared maximum of at most `max_pages` pages,
+/// up to four tables with a declared maximum of at most 1,000 elements, no imports.
 pub fn engine_config(max_pages: u64) -> Config {
     Config {
-        bulk_memory_enabled: false,
+        bulk_memory_enabled: true,
         exceptions_enabled: false,
         gc_enabled: false,
         compact_imports_enabled: false,
         memory64_enabled: false,
-        multi_value_enabled: false,
-        reference_types_enabled: false,
+        multi_value_enabled: true,
+        reference_types_enabled: true,
         relaxed_simd_enabled: false,
-        saturating_float_to_int_enabled: false,
+        saturating_float_to_int_enabled: true,
         sign_extension_ops_enabled: true,
         simd_enabled: false,
         tail_call_enabled: false,
@@ -30,8 +32,9 @@ pub fn engine_config(max_pages: u64) -> Config {
         extended_const_enabled: false,
         custom_page_sizes_enabled: false,
         max_memories: 1,
-        max_tables: 1,
+        max_tables: 4,
         max_table_elements: 1_000,
+        table_max_size_required: true,
         max_memory32_bytes: max_pages * PAGE_BYTES,
         memory_max_size_required: true,
         max_imports: 0,

@@ -353,6 +353,14 @@ impl Store {
         self.ent.memories.get(addr as usize)
     }
 
+    /// A table by handle.
+    pub fn table(&self, table: Extern) -> Option<&Table> {
+        let Extern::Table(addr) = table else {
+            return None;
+        };
+        self.ent.tables.get(addr as usize)
+    }
+
     /// A memory by handle, mutable.
     pub fn memory_mut(&mut self, memory: Extern) -> Option<&mut Memory> {
         let Extern::Memory(addr) = memory else {

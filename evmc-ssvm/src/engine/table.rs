@@ -1,7 +1,7 @@
 //! Tables: slots holding raw references (see [`ref_to_raw`](super::types::ref_to_raw): 0 is
 //! null, else a store function address or host value plus one), with their type and limits.
 
-use super::types::{Limits, RefType, TableType};
+use super::types::{Limits, RefType, TableType, Value};
 
 /// The most elements a table may have (wasmparser's validation limit for declared sizes):
 /// `table.grow` beyond it returns -1, so no module can make the host allocate more.
@@ -42,6 +42,12 @@ impl Table {
     /// Number of slots.
     pub fn len(&self) -> usize {
         self.elems.len()
+    }
+
+    /// Element `i` as a value of the table's reference type, if in bounds.
+    pub fn get(&self, i: usize) -> Option<Value> {
+        let raw = *self.elems.get(i)?;
+        Some(Value::from_raw(self.elem.val_type(), raw))
     }
 
     /// True if the table has no slots.
