@@ -10,14 +10,19 @@
 //! - function `n + 1` is `main: () -> ()`, exported as `main`; it ends by storing an `i64`
 //!   checksum of its locals and the globals at address 0;
 //! - one memory of 1 page with a maximum of [`MAX_PAGES`] pages, exported as `memory`;
-//!   three mutable `i64` globals.
+//!   three mutable `i64` globals;
+//! - WebAssembly 2.0: one `funcref` table of [`TABLE_MIN`] to [`TABLE_MAX`] elements, a
+//!   passive element segment of the helpers, and a passive data segment of
+//!   [`DATA_BYTES`] bytes.
 //!
 //! Bodies mix nested `block`/`loop`/`if`/`else`, forward `br`/`br_if`/`br_table` to `block`
 //! and `if` labels (never to a `loop` label), loops bounded by a dedicated `i32` counter local
 //! (at most [`MAX_LOOP_ITERATIONS`] iterations, nesting at most [`MAX_LOOP_NESTING`]),
 //! integer arithmetic on locals and globals (divisors are forced odd, so non-zero), 8-byte
 //! loads and stores at addresses masked into the first page, `memory.grow` by 0–2 pages,
-//! explicit `useGas` calls with small amounts, and calls to helpers. Inside loops only the
+//! explicit `useGas` calls with small amounts, bulk memory (`memory.fill/copy/init`, with
+//! lengths computed at run time) and table operations (`table.fill/copy/init/grow/size`),
+//! and calls to helpers. Inside loops only the
 //! leaf helper 1 may be called, and each function makes at most [`MAX_CALLS`] calls, which
 //! bounds the total work. No instruction can trap.
 
@@ -26,9 +31,10 @@ use std::borrow::Cow;
 use crate::rng::Rng;
 
 use wasm_encoder::{
-    BlockType, CodeSection, ConstExpr, EntityType, ExportKind, ExportSection, Function,
-    FunctionSection, GlobalSection, GlobalType, ImportSection, Instruction, MemArg, MemArgTarget,
-    MemorySection, MemoryType, Module, TypeSection, ValType,
+    BlockType, CodeSection, ConstExpr, DataCountSection, DataSection, ElementSection, Elements,
+    EntityType, ExportKind, ExportSection, Function, FunctionSection, GlobalSection, GlobalType,
+    HeapType, ImportSection, Instruction, MemArg, MemArgTarget, MemorySection, MemoryType, Module,
+    RefType, TableSection, TableType, TypeSection, ValType,
 };
 
 /// Maximum memory size of generated modules, in pages.
@@ -39,6 +45,12 @@ pub const MAX_LOOP_ITERATIONS: i32 = 4;
 pub const MAX_LOOP_NESTING: u32 = 2;
 /// Maximum number of call sites to helpers in one generated function.
 pub const MAX_CALLS: u32 = 3;
+/// Initial and maximum size of the table.
+pub const TABLE_MIN: u64 = 8;
+/// See [`TABLE_MIN`].
+pub const TABLE_MAX: u64 = 16;
+/// Length of the passive data segment.
+pub const DATA_BYTES: usize = 48;
 
 /// Maximum number of helper functions.
 const MAX_HELPERS: u32 = 4;
@@ -65,15 +77,19 @@ pub fn generate(seed: u64) -> Vec<u8> {
     module.section(&types());
     module.section(&imports());
     module.section(&functions(helpers));
+    module.section(&tables());
     module.section(&memories());
     module.section(&globals(&mut rng));
     module.section(&exports(helpers));
+    module.section(&elements(helpers));
+    module.section(&DataCountSection { count: 1 });
     let mut code = CodeSection::new();
     for index in 1..=helpers {
-        code.function(&FnGen::helper(&mut rng, index).finish());
+        code.function(&FnGen::helper(&mut rng, index, helpers).finish());
     }
     code.function(&FnGen::main(&mut rng, helpers).finish());
     module.section(&code);
+    module.section(&data(&mut rng));
     module.finish()
 }
 
@@ -106,6 +122,35 @@ fn functions(helpers: u32) -> FunctionSection {
     }
     functions.function(TYPE_MAIN);
     functions
+}
+
+/// One `funcref` table of [`TABLE_MIN`] elements, at most [`TABLE_MAX`].
+fn tables() -> TableSection {
+    let mut tables = TableSection::new();
+    tables.table(TableType {
+        element_type: RefType::FUNCREF,
+        table64: false,
+        minimum: TABLE_MIN,
+        maximum: Some(TABLE_MAX),
+        shared: false,
+    });
+    tables
+}
+
+/// Element segment 0: the helpers, passive (for `table.init`).
+fn elements(helpers: u32) -> ElementSection {
+    let funcs: Vec<u32> = (1..=helpers).collect();
+    let mut elements = ElementSection::new();
+    elements.passive(Elements::Functions(Cow::Owned(funcs)));
+    elements
+}
+
+/// Data segment 0: [`DATA_BYTES`] random bytes, passive (for `memory.init`).
+fn data(rng: &mut Rng) -> DataSection {
+    let bytes: Vec<u8> = (0..DATA_BYTES).map(|_| rng.next_u64() as u8).collect();
+    let mut data = DataSection::new();
+    data.passive(bytes);
+    data
 }
 
 /// One memory, 1 page, bounded by [`MAX_PAGES`].
@@ -168,6 +213,9 @@ struct FnGen<'r> {
     counters: (u32, u32),
     /// Helpers this function may call: `1..=callable`.
     callable: u32,
+    /// This function's index (a `ref.func` target) and the length of element segment 0.
+    self_index: u32,
+    helpers: u32,
     calls_left: u32,
     loop_depth: u32,
     /// Statements still allowed in this body.
@@ -176,8 +224,9 @@ struct FnGen<'r> {
 
 impl<'r> FnGen<'r> {
     /// Generator for helper `index` (1-based): two `i64` params, result `i64`.
-    fn helper(rng: &'r mut Rng, index: u32) -> Self {
-        let mut gen = Self::new(rng, 2, index - 1);
+    fn helper(rng: &'r mut Rng, index: u32, helpers: u32) -> Self {
+        let mut gen = Self::new(rng, 2, index - 1, index);
+        gen.helpers = helpers;
         let count = 1 + gen.rng.below(6);
         gen.stmts(count);
         gen.expr(0);
@@ -186,14 +235,15 @@ impl<'r> FnGen<'r> {
 
     /// Generator for `main`: calls any helper, stores a checksum at address 0.
     fn main(rng: &'r mut Rng, helpers: u32) -> Self {
-        let mut gen = Self::new(rng, 0, helpers);
+        let mut gen = Self::new(rng, 0, helpers, helpers + 1);
+        gen.helpers = helpers;
         let count = 2 + gen.rng.below(8);
         gen.stmts(count);
         gen.checksum();
         gen
     }
 
-    fn new(rng: &'r mut Rng, params: u32, callable: u32) -> Self {
+    fn new(rng: &'r mut Rng, params: u32, callable: u32, self_index: u32) -> Self {
         let budget = 10 + rng.below(40);
         let data_end = params + DATA_LOCALS;
         Self {
@@ -203,6 +253,8 @@ impl<'r> FnGen<'r> {
             data: (0, data_end),
             counters: (data_end, data_end + COUNTER_LOCALS),
             callable,
+            self_index,
+            helpers: 0,
             calls_left: MAX_CALLS,
             loop_depth: 0,
             budget,
@@ -259,7 +311,7 @@ impl<'r> FnGen<'r> {
     /// One random statement.
     fn stmt(&mut self) {
         let nested_ok = (self.labels.len() as u32) < MAX_CONTROL_DEPTH;
-        match self.rng.below(16) {
+        match self.rng.below(18) {
             0..=2 => self.set_local(),
             3 => self.set_global(),
             4 => self.store(),
@@ -272,6 +324,8 @@ impl<'r> FnGen<'r> {
             13 => self.br_if(),
             14 => self.br_table(),
             15 if self.rng.chance(30) => self.br(),
+            16 => self.bulk_memory(),
+            17 => self.table_op(),
             _ => self.set_local(),
         }
     }
@@ -305,6 +359,99 @@ impl<'r> FnGen<'r> {
             self.emit(Instruction::LocalSet(local));
         } else {
             self.emit(Instruction::Drop);
+        }
+    }
+
+    /// Pushes an `i32` in `0..=mask` computed at run time from an expression.
+    fn masked(&mut self, mask: i32) {
+        self.expr(MAX_EXPR_DEPTH - 1);
+        self.emit(Instruction::I32WrapI64);
+        self.emit(Instruction::I32Const(mask));
+        self.emit(Instruction::I32And);
+    }
+
+    /// `memory.fill`, `memory.copy` or `memory.init` inside the first page, with a length
+    /// of 0..=63 bytes computed at run time (a varying dynamic charge), never trapping.
+    fn bulk_memory(&mut self) {
+        match self.rng.below(3) {
+            0 => {
+                self.masked(0x7ff8);
+                self.masked(0xff);
+                self.masked(63);
+                self.emit(Instruction::MemoryFill(0));
+            }
+            1 => {
+                self.masked(0x7ff8);
+                self.masked(0x7ff8);
+                self.masked(63);
+                self.emit(Instruction::MemoryCopy {
+                    src_mem: 0,
+                    dst_mem: 0,
+                });
+            }
+            _ => {
+                // src + len <= 15 + 32 < DATA_BYTES.
+                self.masked(0x7ff8);
+                self.masked(15);
+                self.masked(31);
+                self.emit(Instruction::MemoryInit {
+                    mem: 0,
+                    data_index: 0,
+                });
+            }
+        }
+    }
+
+    /// A table operation within the table's first [`TABLE_MIN`] elements (it only grows),
+    /// never trapping: `table.fill/copy` of 0..=3 elements from 0..=4, `table.init` of a
+    /// part of the helpers' segment, `table.grow` by 0..=3 (it may fail past the maximum),
+    /// or `table.size`; sizes and grow results land in a data local.
+    fn table_op(&mut self) {
+        match self.rng.below(5) {
+            0 => {
+                self.masked(4);
+                if self.rng.chance(50) {
+                    self.emit(Instruction::RefFunc(self.self_index));
+                } else {
+                    self.emit(Instruction::RefNull(HeapType::FUNC));
+                }
+                self.masked(3);
+                self.emit(Instruction::TableFill(0));
+            }
+            1 => {
+                self.masked(4);
+                self.masked(4);
+                self.masked(3);
+                self.emit(Instruction::TableCopy {
+                    src_table: 0,
+                    dst_table: 0,
+                });
+            }
+            2 if self.helpers > 0 => {
+                let len = self.rng.below(self.helpers + 1) as i32;
+                let src = self.rng.below(self.helpers - len as u32 + 1) as i32;
+                self.masked(4);
+                self.emit(Instruction::I32Const(src));
+                self.emit(Instruction::I32Const(len));
+                self.emit(Instruction::TableInit {
+                    elem_index: 0,
+                    table: 0,
+                });
+            }
+            3 => {
+                self.emit(Instruction::RefNull(HeapType::FUNC));
+                self.masked(3);
+                self.emit(Instruction::TableGrow(0));
+                self.emit(Instruction::I64ExtendI32S);
+                let local = self.data_local();
+                self.emit(Instruction::LocalSet(local));
+            }
+            _ => {
+                self.emit(Instruction::TableSize(0));
+                self.emit(Instruction::I64ExtendI32U);
+                let local = self.data_local();
+                self.emit(Instruction::LocalSet(local));
+            }
         }
     }
 
@@ -620,10 +767,11 @@ mod tests {
         }
     }
 
-    /// The generator exercises every construct the metering rules care about.
+    /// The generator exercises every construct the metering rules care about, the dynamic
+    /// charges of EWASM.md section 4.1 included.
     #[test]
     fn generated_modules_cover_the_constructs() {
-        let mut seen = [0u32; 8];
+        let mut seen = [0u32; 15];
         for seed in 0..SEEDS {
             let wasm = generate(seed);
             for payload in Parser::new(0).parse_all(&wasm) {
@@ -641,6 +789,13 @@ mod tests {
                         Operator::BrTable { .. } => 5,
                         Operator::MemoryGrow { .. } => 6,
                         Operator::Call { function_index } if function_index > 0 => 7,
+                        Operator::MemoryFill { .. } => 8,
+                        Operator::MemoryCopy { .. } => 9,
+                        Operator::MemoryInit { .. } => 10,
+                        Operator::TableFill { .. } => 11,
+                        Operator::TableCopy { .. } => 12,
+                        Operator::TableInit { .. } => 13,
+                        Operator::TableGrow { .. } => 14,
                         _ => continue,
                     };
                     seen[slot] += 1;

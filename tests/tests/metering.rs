@@ -251,3 +251,150 @@ fn metering_equals_injected_use_gas_on_generated_modules() {
         assert!(metered.gas_used > 0, "seed {seed}");
     }
 }
+
+/// Runs `body` (module items after the memory of [`module`]) with metering and `gas`.
+fn metered_run(body: &str, gas: i64) -> Run {
+    run_wasm(&module(body), true, gas)
+}
+
+/// Checks one dynamic charge (EWASM.md section 4.1): `ok` runs with exactly `block` +
+/// `extra` gas and fails with one less (out of gas), `oob` traps with `oob_trap` once it
+/// can pay `block` + `extra`, and runs out of gas instead (before the bounds check) when it
+/// cannot.
+fn check_dynamic(ok: &str, oob: &str, block: i64, extra: i64, oob_trap: Trap) {
+    let total = block + extra;
+    let run = metered_run(ok, GAS);
+    assert_eq!((run.result, run.gas_used), (Ok(()), total), "{ok}");
+    assert_eq!(metered_run(ok, total).result, Ok(()), "{ok}");
+    assert_eq!(
+        metered_run(ok, total - 1).result,
+        Err(Trap::OutOfGas),
+        "{ok}"
+    );
+    let run = metered_run(oob, GAS);
+    assert_eq!((run.result, run.gas_used), (Err(oob_trap), total), "{oob}");
+    assert_eq!(metered_run(oob, total).result, Err(oob_trap), "{oob}");
+    let short = metered_run(oob, total - 1);
+    assert_eq!(
+        short.result,
+        Err(Trap::OutOfGas),
+        "{oob}: gas before bounds"
+    );
+}
+
+// In each body below the entry block is 1 + its instructions: three operands and the
+// operation give 5 (table.grow: ref.null, const, grow, drop give 5 too).
+
+#[test]
+fn memory_fill_charges_3_per_started_word() {
+    let fill = |dst: u32, n: u32| {
+        format!(
+            r#"(func (export "main") (memory.fill (i32.const {dst}) (i32.const 7) (i32.const {n})))"#
+        )
+    };
+    // 100 bytes = 4 started words = 12; 65500 + 100 is past the 1-page memory.
+    check_dynamic(
+        &fill(0, 100),
+        &fill(65_500, 100),
+        5,
+        12,
+        Trap::MemoryOutOfBounds,
+    );
+    // 32 bytes = 1 word, 33 bytes = 2 words, 0 bytes = nothing (even out of bounds at the end).
+    assert_eq!(metered_gas(&fill(0, 32)), 5 + 3);
+    assert_eq!(metered_gas(&fill(0, 33)), 5 + 6);
+    assert_eq!(metered_gas(&fill(65_536, 0)), 5);
+}
+
+#[test]
+fn memory_copy_charges_3_per_started_word() {
+    let copy = |dst: u32, n: u32| {
+        format!(
+            r#"(func (export "main") (memory.copy (i32.const {dst}) (i32.const 0) (i32.const {n})))"#
+        )
+    };
+    check_dynamic(
+        &copy(100, 64),
+        &copy(65_500, 64),
+        5,
+        6,
+        Trap::MemoryOutOfBounds,
+    );
+    assert_eq!(metered_gas(&copy(0, 0)), 5);
+}
+
+#[test]
+fn memory_init_charges_3_per_started_word() {
+    let init = |src: u32, n: u32| {
+        format!(
+            r#"(data $d "0123456789abcdef0123456789abcdef0123456789")
+               (func (export "main") (memory.init $d (i32.const 0) (i32.const {src}) (i32.const {n})))"#
+        )
+    };
+    // The segment has 42 bytes: 40 from offset 0 fit (2 words = 6); 40 from offset 10 do not.
+    check_dynamic(&init(0, 40), &init(10, 40), 5, 6, Trap::MemoryOutOfBounds);
+    assert_eq!(metered_gas(&init(42, 0)), 5);
+}
+
+const TABLE: &str = r#"(table $t 10 20 funcref) (func $f) (elem $e func $f $f $f)"#;
+
+#[test]
+fn table_fill_charges_one_per_element() {
+    let fill = |dst: u32, n: u32| {
+        format!(
+            r#"{TABLE} (func (export "main") (table.fill $t (i32.const {dst}) (ref.func $f) (i32.const {n})))"#
+        )
+    };
+    check_dynamic(&fill(0, 4), &fill(8, 4), 5, 4, Trap::TableAccessOutOfBounds);
+    assert_eq!(metered_gas(&fill(10, 0)), 5);
+}
+
+#[test]
+fn table_copy_charges_one_per_element() {
+    let copy = |dst: u32, n: u32| {
+        format!(
+            r#"{TABLE} (func (export "main") (table.copy $t $t (i32.const {dst}) (i32.const 0) (i32.const {n})))"#
+        )
+    };
+    check_dynamic(&copy(5, 3), &copy(9, 3), 5, 3, Trap::TableAccessOutOfBounds);
+    assert_eq!(metered_gas(&copy(0, 0)), 5);
+}
+
+#[test]
+fn table_init_charges_one_per_element() {
+    let init = |src: u32, n: u32| {
+        format!(
+            r#"{TABLE} (func (export "main") (table.init $t $e (i32.const 0) (i32.const {src}) (i32.const {n})))"#
+        )
+    };
+    // The segment has 3 elements: 2 from offset 1 fit, 2 from offset 2 do not.
+    check_dynamic(&init(1, 2), &init(2, 2), 5, 2, Trap::TableAccessOutOfBounds);
+    assert_eq!(metered_gas(&init(3, 0)), 5);
+}
+
+#[test]
+fn table_grow_charges_the_delta_even_when_it_fails() {
+    let grow = |n: u32| {
+        format!(
+            r#"{TABLE} (func (export "main") (drop (table.grow $t (ref.null func) (i32.const {n}))))"#
+        )
+    };
+    let run = metered_run(&grow(7), GAS);
+    assert_eq!((run.result, run.gas_used), (Ok(()), 5 + 7));
+    assert_eq!(metered_run(&grow(7), 11).result, Err(Trap::OutOfGas));
+    // Past the maximum of 20: grow returns -1, and the 100 elements are charged anyway.
+    let run = metered_run(&grow(100), GAS);
+    assert_eq!((run.result, run.gas_used), (Ok(()), 5 + 100));
+    assert_eq!(metered_gas(&grow(0)), 5);
+}
+
+#[test]
+fn bulk_operations_are_free_without_metering() {
+    let body = format!(
+        r#"{TABLE} (func (export "main")
+            (memory.fill (i32.const 0) (i32.const 1) (i32.const 60000))
+            (drop (table.grow $t (ref.null func) (i32.const 5))))"#
+    );
+    let run = run_wasm(&module(&body), false, 10);
+    assert_eq!((run.result, run.gas_used), (Ok(()), 0));
+}

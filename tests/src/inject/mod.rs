@@ -32,7 +32,12 @@
 //! `memory.grow` it emits `local.tee $tmp; i64.extend_i32_u; i64.const 262144; i64.mul;
 //! call $useGas; local.get $tmp`, where `$tmp` is an `i32` scratch local appended to that
 //! function, so the extra 262144 gas per requested page is paid before growing (also when
-//! the grow then fails). Calls to imports are ordinary instructions (cost 1); what a host
+//! the grow then fails). The dynamic charges of EWASM.md section 4.1 are paid the same way,
+//! from the length on top of the stack: before `memory.copy`, `memory.fill` and
+//! `memory.init`, `local.tee $tmp; i64.extend_i32_u; i64.const 31; i64.add; i64.const 5;
+//! i64.shr_u; i64.const 3; i64.mul; call $useGas; local.get $tmp` (3 per started 32-byte
+//! word), and before `table.copy`, `table.init`, `table.fill` and `table.grow`,
+//! `local.tee $tmp; i64.extend_i32_u; call $useGas; local.get $tmp` (1 per element). Calls to imports are ordinary instructions (cost 1); what a host
 //! function charges itself comes on top at run time. The injected instructions are not
 //! metered.
 //!
@@ -134,13 +139,24 @@ pub fn metered_block_costs(wasm: &[u8]) -> Result<Vec<Vec<u64>>, InjectError> {
 // ---------------------------------------------------------------------------------------
 // Metering plan of one function body.
 
-/// The metered blocks of one body and whether it needs a scratch local for `memory.grow`.
+/// The metered blocks of one body and whether it needs a scratch local for a dynamic charge.
 #[derive(Debug)]
 struct BodyPlan {
     /// Cost of each metered block, in order of appearance.
     costs: Vec<u64>,
-    /// The body contains `memory.grow`.
+    /// The body contains `memory.grow` or a bulk operation (a dynamic charge).
     grows: bool,
+}
+
+/// What an instruction's dynamic charge is computed from (the `i32` on top of the stack).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Dynamic {
+    /// `memory.grow`: 262144 per page.
+    Pages,
+    /// `memory.copy/fill/init`: 3 per started 32-byte word.
+    Bytes,
+    /// `table.copy/init/fill/grow`: 1 per element.
+    Elements,
 }
 
 /// How one operator affects the metered-block structure.
@@ -152,8 +168,8 @@ enum Step {
     Else,
     /// `end`: free; closes the current block.
     End,
-    /// `memory.grow`: costs 1 like any instruction, plus the injected per-page charge.
-    Grow,
+    /// Costs 1 like any instruction, plus the injected dynamic charge.
+    Charged(Dynamic),
     /// Any other instruction: costs 1.
     Plain,
 }
@@ -172,8 +188,15 @@ fn classify(op: &Operator<'_>, memory_is_64: &[bool]) -> Result<Step, InjectErro
             if is_64 {
                 return Err(InjectError::Unsupported("memory.grow on a 64-bit memory"));
             }
-            Step::Grow
+            Step::Charged(Dynamic::Pages)
         }
+        Operator::MemoryCopy { .. } | Operator::MemoryFill { .. } | Operator::MemoryInit { .. } => {
+            Step::Charged(Dynamic::Bytes)
+        }
+        Operator::TableCopy { .. }
+        | Operator::TableInit { .. }
+        | Operator::TableFill { .. }
+        | Operator::TableGrow { .. } => Step::Charged(Dynamic::Elements),
         Operator::Try { .. }
         | Operator::Catch { .. }
         | Operator::CatchAll
@@ -217,7 +240,7 @@ fn plan_body(body: &FunctionBody<'_>, memory_is_64: &[bool]) -> Result<BodyPlan,
             Step::End => {
                 open.pop();
             }
-            Step::Grow => {
+            Step::Charged(_) => {
                 grows = true;
                 charge_current(&mut costs, &open)?;
             }
@@ -445,12 +468,26 @@ impl Injector {
         Ok(())
     }
 
-    /// Emits the per-page charge before `memory.grow`, keeping the page count on the stack.
-    fn emit_grow_charge(&self, f: &mut Function, scratch: u32) {
+    /// Emits the dynamic charge of `kind` from the `i32` on top of the stack, keeping it
+    /// there.
+    fn emit_dynamic_charge(&self, f: &mut Function, scratch: u32, kind: Dynamic) {
         f.instruction(&Instruction::LocalTee(scratch));
         f.instruction(&Instruction::I64ExtendI32U);
-        f.instruction(&Instruction::I64Const(GROW_GAS_PER_PAGE as i64));
-        f.instruction(&Instruction::I64Mul);
+        match kind {
+            Dynamic::Pages => {
+                f.instruction(&Instruction::I64Const(GROW_GAS_PER_PAGE as i64));
+                f.instruction(&Instruction::I64Mul);
+            }
+            Dynamic::Bytes => {
+                f.instruction(&Instruction::I64Const(31));
+                f.instruction(&Instruction::I64Add);
+                f.instruction(&Instruction::I64Const(5));
+                f.instruction(&Instruction::I64ShrU);
+                f.instruction(&Instruction::I64Const(3));
+                f.instruction(&Instruction::I64Mul);
+            }
+            Dynamic::Elements => {}
+        }
         f.instruction(&Instruction::Call(self.use_gas));
         f.instruction(&Instruction::LocalGet(scratch));
     }
@@ -573,8 +610,8 @@ impl Reencode for Injector {
         while !reader.eof() {
             let op = reader.read()?;
             let step = classify(&op, &self.info.memory_is_64).map_err(user)?;
-            if let (Step::Grow, Some(tmp)) = (step, scratch) {
-                self.emit_grow_charge(&mut f, tmp);
+            if let (Step::Charged(kind), Some(tmp)) = (step, scratch) {
+                self.emit_dynamic_charge(&mut f, tmp, kind);
             }
             f.instruction(&self.instruction(op)?);
             if matches!(step, Step::Open | Step::Else) {
