@@ -135,6 +135,23 @@ const CALLER_WAT: &str = r#"(module
     (call $rdc (i32.const 64) (i32.const 0) (i32.const 4))
     (call $finish (i32.const 64) (i32.const 5))))"#;
 
+/// Fills 4 bytes with `ab` by `memory.fill` (bulk memory, WebAssembly 2.0) and returns them.
+const BULK_WAT: &str = r#"(module
+  (import "ethereum" "finish" (func $finish (param i32 i32)))
+  (memory 1)
+  (export "memory" (memory 0))
+  (export "main" (func $main))
+  (func $main
+    (memory.fill (i32.const 0) (i32.const 0xab) (i32.const 4))
+    (call $finish (i32.const 0) (i32.const 4))))"#;
+
+/// Uses a SIMD instruction (never accepted).
+const SIMD_WAT: &str = r#"(module
+  (memory 1)
+  (export "memory" (memory 0))
+  (export "main" (func $main))
+  (func $main (drop (v128.const i64x2 0 0))))"#;
+
 /// The callee address used by [`CALLER_WAT`].
 const CALLEE: [u8; 20] = [0xbb; 20];
 
@@ -207,6 +224,9 @@ const SET_OPTION_CASES: &[(Option<&str>, Option<&str>, u32)] = &[
     (Some("trace"), Some("true"), OK),
     (Some("trace"), Some("false"), OK),
     (Some("trace"), Some(""), BAD_VALUE),
+    (Some("wasm"), Some("mvp"), OK),
+    (Some("wasm"), Some("2.0"), OK),
+    (Some("wasm"), Some("1.0"), BAD_VALUE),
     (Some("metering"), None, BAD_VALUE),
     (Some("unknown_option_csk9twq"), Some("v"), BAD_NAME),
     (Some("unknown_option_csk9twq"), None, BAD_NAME),

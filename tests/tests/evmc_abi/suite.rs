@@ -796,3 +796,25 @@ fn every_nan_result_is_the_positive_canonical_nan() {
         );
     }
 }
+
+#[test]
+fn option_wasm_selects_the_accepted_webassembly() {
+    let h = TestHost::default();
+    let run = |wasm_option: Option<&str>, wat: &str| {
+        let vm = Vm::new();
+        if let Some(v) = wasm_option {
+            assert_eq!(vm.set_option(Some("wasm"), Some(v)), 0);
+        }
+        let res = vm.execute(Some(&h), BYZANTIUM, &call(50_000), &wasm(wat));
+        (res.status, res.gas_left, res.output)
+    };
+    let bulk_ok = (status::SUCCESS, 50_000, vec![0xab; 4]);
+    let rejected = (status::CONTRACT_VALIDATION_FAILURE, 0, Vec::new());
+    // Bulk memory runs by default (2.0) and with wasm=2.0, and fails the gate under mvp.
+    assert_eq!(run(None, BULK_WAT), bulk_ok);
+    assert_eq!(run(Some("2.0"), BULK_WAT), bulk_ok);
+    assert_eq!(run(Some("mvp"), BULK_WAT), rejected);
+    // SIMD is rejected in either mode.
+    assert_eq!(run(None, SIMD_WAT), rejected);
+    assert_eq!(run(Some("mvp"), SIMD_WAT), rejected);
+}
