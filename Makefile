@@ -7,6 +7,12 @@ CARGO ?= cargo
 # inspecting and rebuilding fixtures.
 SYS_PACKAGES := libclang-dev clang lld wabt
 
+# evmc-sys runs bindgen 0.54, which misreads evmc.h with a recent libclang (22 gives structs
+# with no fields and no EVMC_ABI_VERSION). clang-sys takes the newest libclang it finds, and
+# installing any newer clang (clang-22 for fixtures/clang22, a browser toolchain) brings
+# one: point it at the oldest LLVM installed (Debian 12's libclang-dev is 14), unless set.
+export LIBCLANG_PATH ?= $(shell ls -d /usr/lib/llvm-*/lib 2>/dev/null | sort -V | head -n 1)
+
 .PHONY: all deps build abi9 abi7 tools demo test statetest lint fmt bench clean
 
 all: build demo
