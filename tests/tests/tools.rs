@@ -2,7 +2,7 @@
 //! the built library exists) real executions with expected results derived from the gas
 //! table of EWASM.md.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
 
 fn ssvm(args: &[&str]) -> Output {
@@ -180,4 +180,174 @@ fn statetest_runs_one_suite_file() {
         "{text}"
     );
     assert!(text.trim_end().ends_with("1 passed, 0 failed"), "{text}");
+}
+
+/// Byzantium EEI gas of EWASM.md section 3, for the expected gas of the clang 22 contracts.
+mod eei_gas {
+    pub const GET_CALL_DATA_SIZE: u64 = 2;
+    pub const GET_CALLER: u64 = 2;
+    pub const STORAGE_LOAD: u64 = 200;
+    /// storageStore when the current value is non-zero or the new value is zero.
+    pub const STORAGE_RESET: u64 = 5000;
+    /// storageStore from zero to non-zero.
+    pub const STORAGE_SET: u64 = 20000;
+    /// callDataCopy of `len` bytes.
+    pub fn copy(len: u64) -> u64 {
+        3 + 3 * len.div_ceil(32)
+    }
+    /// log with `topics` topics and `len` data bytes.
+    pub fn log(topics: u64, len: u64) -> u64 {
+        375 + 375 * topics + 8 * len
+    }
+}
+
+/// `fixtures/clang22/<name>`.
+fn clang22(name: &str) -> String {
+    format!("{}/../fixtures/clang22/{name}", env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `ssvm run` of a clang 22 fixture with call data `input` and extra arguments: the exit
+/// code and stdout.
+fn run_clang22(lib: &Path, wasm: &str, input: &str, extra: &[&str]) -> (i32, String) {
+    let code = clang22(wasm);
+    let mut args = vec!["run", "--vm", lib.to_str().unwrap(), "--input", input];
+    args.extend_from_slice(extra);
+    args.push(&code);
+    let output = ssvm(&args);
+    (output.status.code().unwrap(), stdout(&output))
+}
+
+/// Asserts the status line, gas and output of an `ssvm run`.
+fn assert_run(run: &(i32, String), status: &str, gas: u64, output: &str) {
+    let (code, text) = run;
+    assert_eq!(*code, i32::from(status != "EVMC_SUCCESS"), "{text}");
+    assert!(text.contains(&format!("Result:   {status}\n")), "{text}");
+    assert!(text.contains(&format!("Gas used: {gas}\n")), "{text}");
+    assert!(text.contains(&format!("Output:   {output}\n")), "{text}");
+}
+
+/// A 32-byte big-endian word as hex.
+fn word(value: u128) -> String {
+    format!("{value:064x}")
+}
+
+/// A 4-byte big-endian revert code as hex.
+fn error_code(code: u32) -> String {
+    format!("{code:08x}")
+}
+
+#[test]
+fn clang22_ledger_runs_each_operation() {
+    use eei_gas::*;
+    let Some(lib) = library() else { return };
+    // `ssvm run` calls with empty storage: every balance is 0.
+    let to = "b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0";
+    let head = GET_CALL_DATA_SIZE + copy(1);
+
+    // balanceOf(to) = 0: one storage load, the stored word (absent = zero) returned.
+    let run = run_clang22(&lib, "ledger.wasm", &format!("01{to}"), &[]);
+    assert_run(
+        &run,
+        "EVMC_SUCCESS",
+        head + copy(21) + STORAGE_LOAD,
+        &word(0),
+    );
+
+    // transfer(to, 0): both balances rewritten as zero (5000 each), log with 3 topics and
+    // the 32-byte amount; output = the sender's new balance 0.
+    let run = run_clang22(&lib, "ledger.wasm", &format!("00{to}{:016x}", 0), &[]);
+    let gas = head + copy(29) + GET_CALLER + 2 * (STORAGE_LOAD + STORAGE_RESET) + log(3, 32);
+    assert_run(&run, "EVMC_SUCCESS", gas, &word(0));
+
+    // burn(0): the sender's balance rewritten, log with 2 topics.
+    let run = run_clang22(&lib, "ledger.wasm", &format!("02{:016x}", 0), &[]);
+    let gas = head + copy(9) + GET_CALLER + STORAGE_LOAD + STORAGE_RESET + log(2, 32);
+    assert_run(&run, "EVMC_SUCCESS", gas, &word(0));
+
+    // transfer(to, 1) from a zero balance: revert 4 after loading the sender's balance.
+    let run = run_clang22(&lib, "ledger.wasm", &format!("00{to}{:016x}", 1), &[]);
+    let gas = head + copy(29) + GET_CALLER + STORAGE_LOAD;
+    assert_run(&run, "EVMC_REVERT", gas, &error_code(4));
+
+    // Unknown operation 3: revert 1; balanceOf with 20 bytes of arguments: revert 2.
+    let run = run_clang22(&lib, "ledger.wasm", "03", &[]);
+    assert_run(&run, "EVMC_REVERT", head, &error_code(1));
+    let run = run_clang22(&lib, "ledger.wasm", &format!("01{}", &to[2..]), &[]);
+    assert_run(&run, "EVMC_REVERT", head, &error_code(2));
+}
+
+#[test]
+fn clang22_orders_sums_128_bit_products() {
+    use eei_gas::*;
+    let Some(lib) = library() else { return };
+    let max = u64::MAX;
+    // (2^64 - 1)^2 + 10 * 7; stored volume was 0, so V' = T.
+    let total = u128::from(max) * u128::from(max) + 70;
+    let input = format!("{max:016x}{max:016x}{:016x}{:016x}", 10, 7);
+    let run = run_clang22(&lib, "orders.wasm", &input, &[]);
+    let gas = GET_CALL_DATA_SIZE + copy(32) + STORAGE_LOAD + STORAGE_SET + log(1, 32);
+    assert_run(
+        &run,
+        "EVMC_SUCCESS",
+        gas,
+        &format!("{}{}", word(total), word(total)),
+    );
+
+    // Two orders (32 bytes) of (2^64 - 1)^2 sum to more than 2^128: revert 3.
+    let input = format!("{max:016x}").repeat(4);
+    let run = run_clang22(&lib, "orders.wasm", &input, &[]);
+    let gas = GET_CALL_DATA_SIZE + copy(32);
+    assert_run(&run, "EVMC_REVERT", gas, &error_code(3));
+
+    // 17 bytes is not a whole number of orders: revert 2 before any copy.
+    let run = run_clang22(&lib, "orders.wasm", &"01".repeat(17), &[]);
+    assert_run(&run, "EVMC_REVERT", GET_CALL_DATA_SIZE, &error_code(2));
+}
+
+#[test]
+fn clang22_contracts_are_rejected_under_wasm_mvp() {
+    let Some(lib) = library() else { return };
+    // ledger's first 2.0 encoding is call_indirect's table index (reference types: 5 bytes,
+    // where 1.0 wants one zero byte), orders' its (i64, i64) -> (i64, i64) function type:
+    // under `wasm=mvp` the code gate fails (CVF, all gas used, no output) naming that
+    // feature; the same calls succeed under `wasm=2.0`.
+    for (wasm, input, reason) in [
+        (
+            "ledger.wasm",
+            format!("01{}", "b0".repeat(20)),
+            "zero byte expected",
+        ),
+        (
+            "orders.wasm",
+            format!("{:016x}{:016x}", 10, 7),
+            "multi-value feature is not enabled",
+        ),
+    ] {
+        let code = clang22(wasm);
+        let lib = lib.to_str().unwrap();
+        let output = ssvm(&[
+            "run",
+            "--vm",
+            lib,
+            "--input",
+            &input,
+            "--option",
+            "wasm=mvp",
+            "--option",
+            "trace=true",
+            &code,
+        ]);
+        let text = stdout(&output);
+        assert_eq!(output.status.code(), Some(1), "{wasm}: {text}");
+        assert!(
+            text.contains("Result:   EVMC_CONTRACT_VALIDATION_FAILURE\n"),
+            "{wasm}: {text}"
+        );
+        assert!(text.contains("Gas used: 1000000\n"), "{wasm}: {text}");
+        assert!(!text.contains("Output:"), "{wasm}: {text}");
+        let trace = String::from_utf8_lossy(&output.stderr);
+        assert!(trace.contains(reason), "{wasm}: {trace}");
+        let (code, text) = run_clang22(Path::new(lib), wasm, &input, &["--option", "wasm=2.0"]);
+        assert_eq!(code, 0, "{wasm}: {text}");
+    }
 }
