@@ -177,3 +177,84 @@ fn fixture_metering_state_tests_pass_with_metering_on() {
     assert!(passed > 0, "no case ran:\n{report}");
     assert_eq!(failed, 0, "metering fixture state tests failed:\n{report}");
 }
+
+/// `<workspace>/fixtures/clang22`.
+fn clang22_dir() -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../fixtures/clang22"))
+}
+
+#[test]
+fn clang22_wasm_has_its_source_and_is_used_by_a_state_test() {
+    let dir = clang22_dir();
+    assert!(dir.join("build.sh").is_file(), "fixtures/clang22/build.sh");
+    let tests = collect_files(&[fixtures_dir().join("GeneralStateTests/stClang22")]).unwrap();
+    let texts: Vec<String> = tests
+        .iter()
+        .map(|f| std::fs::read_to_string(f).unwrap())
+        .collect();
+    let mut wasm_files = 0;
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        if path.extension().is_none_or(|e| e != "wasm") {
+            continue;
+        }
+        wasm_files += 1;
+        assert!(
+            path.with_extension("c").is_file(),
+            "{} has no C source",
+            path.display()
+        );
+        let code = hex::encode(std::fs::read(&path).unwrap());
+        assert!(
+            texts.iter().any(|t| t.contains(&code)),
+            "{} is not the code of any stClang22 state test",
+            path.display()
+        );
+    }
+    assert!(wasm_files >= 2, "expected at least two clang 22 fixtures");
+}
+
+#[test]
+fn clang22_wasm_rebuilds_byte_identical() {
+    // build.sh run on a copy of the sources, so the worktree is not written.
+    let tools = ["clang-22", "wasm-ld-22", "wasm-validate"];
+    if let Some(missing) = tools.iter().find(|t| {
+        std::process::Command::new(t)
+            .arg("--version")
+            .output()
+            .is_err()
+    }) {
+        eprintln!("SKIP: {missing} not installed; fixtures/clang22 not rebuilt");
+        return;
+    }
+    let dir = clang22_dir();
+    let copy = std::env::temp_dir().join(format!("ssvm-clang22-{}", std::process::id()));
+    std::fs::create_dir_all(&copy).unwrap();
+    let mut built = Vec::new();
+    for entry in std::fs::read_dir(&dir).unwrap() {
+        let path = entry.unwrap().path();
+        let name = path.file_name().unwrap().to_owned();
+        match path.extension().and_then(|e| e.to_str()) {
+            Some("c" | "h" | "sh") => {
+                std::fs::copy(&path, copy.join(&name)).unwrap();
+            }
+            Some("wasm") => built.push(name),
+            _ => {}
+        }
+    }
+    let status = std::process::Command::new("sh")
+        .arg(copy.join("build.sh"))
+        .status()
+        .unwrap();
+    assert!(status.success(), "build.sh failed");
+    for name in &built {
+        let rebuilt = std::fs::read(copy.join(name)).unwrap();
+        let committed = std::fs::read(dir.join(name)).unwrap();
+        assert!(
+            rebuilt == committed,
+            "{}: rebuilt bytes differ from the committed file",
+            name.to_string_lossy()
+        );
+    }
+    let _ = std::fs::remove_dir_all(&copy);
+}
