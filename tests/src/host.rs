@@ -12,6 +12,7 @@ use evmc_sys::{
     evmc_address, evmc_bytes32, evmc_call_kind, evmc_message, evmc_revision, evmc_status_code,
 };
 use std::cell::{Ref, RefCell};
+use std::collections::HashMap;
 
 /// Largest deployable code, EIP-170.
 pub const MAX_CODE_SIZE: usize = 24_576;
@@ -136,6 +137,9 @@ pub fn create_address(sender: &Address, nonce: u64) -> Address {
     address
 }
 
+/// EIP-1153 transient storage: (account, key) → value.
+type TransientStorage = HashMap<(Address, [u8; 32]), [u8; 32]>;
+
 /// The host: a world state, the VM that runs every frame, and the transaction context.
 #[derive(Debug)]
 pub struct Host<'vm> {
@@ -145,6 +149,9 @@ pub struct Host<'vm> {
     state: RefCell<WorldState>,
     /// Accounts whose code is running, innermost last (the storage context of DELEGATECALL).
     frames: RefCell<Vec<Address>>,
+    /// EIP-1153 transient storage of the transaction (ABI 12 libraries only; not rolled
+    /// back when a frame fails).
+    transient: RefCell<TransientStorage>,
     trace: bool,
 }
 
@@ -157,6 +164,7 @@ impl<'vm> Host<'vm> {
             env,
             state: RefCell::new(state),
             frames: RefCell::new(Vec::new()),
+            transient: RefCell::new(HashMap::new()),
             trace: false,
         }
     }
@@ -174,6 +182,20 @@ impl<'vm> Host<'vm> {
     /// The transaction context.
     pub fn env(&self) -> &TxEnv {
         &self.env
+    }
+
+    /// The transient storage value at `key` of `addr` (zero when unset).
+    pub fn transient(&self, addr: &Address, key: &[u8; 32]) -> [u8; 32] {
+        self.transient
+            .borrow()
+            .get(&(*addr, *key))
+            .copied()
+            .unwrap_or([0; 32])
+    }
+
+    /// Sets transient storage `key` of `addr`.
+    pub fn set_transient(&self, addr: &Address, key: &[u8; 32], value: &[u8; 32]) {
+        self.transient.borrow_mut().insert((*addr, *key), *value);
     }
 
     /// Read access to the state (do not hold across [`Host::call`]).
