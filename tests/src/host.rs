@@ -144,7 +144,8 @@ type TransientStorage = HashMap<(Address, [u8; 32]), [u8; 32]>;
 #[derive(Debug)]
 pub struct Host<'vm> {
     vm: &'vm Vm,
-    revision: evmc_revision,
+    /// The EVMC revision number in the library's ABI (see [`Vm::execute_rev`]).
+    revision: u32,
     env: TxEnv,
     state: RefCell<WorldState>,
     /// Accounts whose code is running, innermost last (the storage context of DELEGATECALL).
@@ -158,6 +159,12 @@ pub struct Host<'vm> {
 impl<'vm> Host<'vm> {
     /// A host over `state` that runs code on `vm` under `revision`.
     pub fn new(vm: &'vm Vm, revision: evmc_revision, env: TxEnv, state: WorldState) -> Self {
+        Host::new_raw(vm, revision as u32, env, state)
+    }
+
+    /// A host running every frame under EVMC revision number `revision` of the library's
+    /// ABI (ABI 12: Paris 10 .. Osaka 14).
+    pub fn new_raw(vm: &'vm Vm, revision: u32, env: TxEnv, state: WorldState) -> Self {
         Host {
             vm,
             revision,
@@ -174,8 +181,8 @@ impl<'vm> Host<'vm> {
         self.trace = on;
     }
 
-    /// The revision every frame runs under.
-    pub fn revision(&self) -> evmc_revision {
+    /// The EVMC revision number every frame runs under.
+    pub fn revision(&self) -> u32 {
         self.revision
     }
 
@@ -368,7 +375,7 @@ impl<'vm> Host<'vm> {
         // short `RefCell` borrows, so re-entry through nested calls is sound; `evmc_msg`
         // borrows `msg.input`, which outlives the call.
         let result = unsafe {
-            self.vm.execute(
+            self.vm.execute_rev(
                 &crate::host_abi::HOST_INTERFACE,
                 context,
                 self.revision,

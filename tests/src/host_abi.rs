@@ -95,7 +95,7 @@ pub(crate) unsafe extern "C" fn account_exists(
     unsafe {
         with_host(context, false, |host| {
             let state = host.state();
-            if host.revision() as u32 >= evmc_revision::EVMC_SPURIOUS_DRAGON as u32 {
+            if host.revision() >= evmc_revision::EVMC_SPURIOUS_DRAGON as u32 {
                 !state.is_dead(&addr)
             } else {
                 state.exists(&addr)
