@@ -1,4 +1,4 @@
-# SSVM: thin wrappers around cargo. `make` builds both libraries and runs the demo contract
+# SSVM: thin wrappers around cargo. `make` builds the three libraries and runs the demo contract
 # through the ABI 9 one; `make test` runs every check and test.
 # Both install missing system packages first (Debian/Ubuntu, via apt-get).
 
@@ -13,7 +13,7 @@ SYS_PACKAGES := libclang-dev clang lld wabt cmake g++ libcli11-dev libgtest-dev
 # one: point it at the oldest LLVM installed (Debian 12's libclang-dev is 14), unless set.
 export LIBCLANG_PATH ?= $(shell ls -d /usr/lib/llvm-*/lib 2>/dev/null | sort -V | head -n 1)
 
-.PHONY: all deps build abi9 abi7 tools evmc-tools demo test statetest lint fmt bench clean
+.PHONY: all deps build abi9 abi7 abi12 tools evmc-tools demo test statetest lint fmt bench clean
 
 all: build demo
 
@@ -27,20 +27,25 @@ deps:
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq $$missing; \
 	fi
 
-# The EVMC library in both ABIs, at fixed paths (independent of CARGO_TARGET_DIR):
+# The EVMC library in three ABIs, at fixed paths (independent of CARGO_TARGET_DIR):
 #   ABI 9 (default, evmc 9.x hosts/tools):       target/release/libssvm.so
 #   ABI 7 (aleth 1.7-1.8, core-geth 1.12, evmc 7): target/abi7/release/libssvm.so
+#   ABI 12 (evmc 12.x tools, current EVMC hosts): target/abi12/release/libssvm.so
 ABI9_LIB := target/release/libssvm.so
 ABI7_LIB := target/abi7/release/libssvm.so
+ABI12_LIB := target/abi12/release/libssvm.so
 
-build: abi9 abi7
-	@echo "EVMC ABI 9: $(ABI9_LIB)"; echo "EVMC ABI 7: $(ABI7_LIB)"
+build: abi9 abi7 abi12
+	@echo "EVMC ABI 9: $(ABI9_LIB)"; echo "EVMC ABI 7: $(ABI7_LIB)"; echo "EVMC ABI 12: $(ABI12_LIB)"
 
 abi9: deps
 	$(CARGO) build --release -p evmc-ssvm --target-dir target
 
 abi7: deps
 	$(CARGO) build --release -p evmc-ssvm --no-default-features --features abi7 --target-dir target/abi7
+
+abi12: deps
+	$(CARGO) build --release -p evmc-ssvm --no-default-features --features abi12 --target-dir target/abi12
 
 # The command-line tools (`ssvm run`, `ssvm-statetest`), next to the ABI 9 library.
 SSVM := target/release/ssvm
@@ -62,10 +67,13 @@ demo: abi9 tools
 	$(SSVM) run --vm $(ABI9_LIB) --create --input $(DEMO_A)$(DEMO_B) fixtures/demo.wat
 
 # The Ewasm consensus state tests (../shared/ewasm-tests) and ours (fixtures/state; the
-# metering ones need metering=true).
-statetest: abi9 tools
+# metering ones need metering=true), on the ABI 9 and ABI 12 libraries (the test host
+# speaks both; ABI 7 libraries are for ABI 7 clients).
+statetest: abi9 abi12 tools
 	$(STATETEST) --vm $(ABI9_LIB) fixtures/state/GeneralStateTests $(wildcard ../shared/ewasm-tests/GeneralStateTests)
 	$(STATETEST) --vm $(ABI9_LIB) --option metering=true fixtures/state/MeteringStateTests
+	$(STATETEST) --vm $(ABI12_LIB) fixtures/state/GeneralStateTests $(wildcard ../shared/ewasm-tests/GeneralStateTests)
+	$(STATETEST) --vm $(ABI12_LIB) --option metering=true fixtures/state/MeteringStateTests
 
 # Every check and test; then the spec suite once more in the release profile, so the
 # optimized engine users load is held to the spec too (the float canonicalisation once
@@ -73,6 +81,9 @@ statetest: abi9 tools
 test: deps build evmc-tools
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	$(CARGO) clippy -p evmc-ssvm --all-targets --no-default-features --features abi7 -- -D warnings
+	$(CARGO) clippy -p evmc-ssvm --all-targets --no-default-features --features abi12 -- -D warnings
+	$(CARGO) test -p evmc-ssvm --lib --no-default-features --features abi12
 	$(CARGO) test --workspace
 	$(CARGO) test --release -p ssvm-tests --test spec
 	$(CARGO) bench --workspace --no-run
@@ -80,6 +91,8 @@ test: deps build evmc-tools
 lint: deps
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
+	$(CARGO) clippy -p evmc-ssvm --all-targets --no-default-features --features abi7 -- -D warnings
+	$(CARGO) clippy -p evmc-ssvm --all-targets --no-default-features --features abi12 -- -D warnings
 
 fmt:
 	$(CARGO) fmt --all

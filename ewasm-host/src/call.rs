@@ -193,8 +193,8 @@ pub(crate) fn create2(eei: &mut Eei<'_>, inv: &mut Invocation<'_>) -> HostResult
     create_any(eei, inv, Some(3))
 }
 
-/// EIP-3860 (Shanghai): init code longer than 49152 bytes ends the frame out of gas;
-/// otherwise 2 gas per started word.
+/// EIP-3860 (Shanghai): init code longer than 49152 bytes ends the calling frame with
+/// FAILURE and no gas (EWASM.md section 3.4); otherwise 2 gas per started word.
 fn charge_init_code(eei: &Eei<'_>, inv: &mut Invocation<'_>) -> Result<(), HostExit> {
     if !schedule::has_init_code_limit(eei.revision) {
         return Ok(());
@@ -202,7 +202,7 @@ fn charge_init_code(eei: &Eei<'_>, inv: &mut Invocation<'_>) -> Result<(), HostE
     let len = inv.u32_arg(2);
     if len > MAX_INIT_CODE_SIZE {
         *inv.gas = 0;
-        return Err(HostExit::OutOfGas);
+        return Err(HostExit::Failure);
     }
     inv.charge(copy_gas(len, INIT_CODE_GAS_PER_WORD))
 }

@@ -84,7 +84,8 @@ pub(crate) fn get_tx_gas_price(eei: &mut Eei<'_>, inv: &mut Invocation<'_>) -> H
     Ok(None)
 }
 
-/// `getBlockDifficulty(i32 res)`: u256 LE.
+/// `getBlockDifficulty(i32 res)`: u256 LE; from Paris the PREVRANDAO value (the ABI 12
+/// host's `block_prev_randao`, the tx context field difficulty was renamed to).
 pub(crate) fn get_block_difficulty(eei: &mut Eei<'_>, inv: &mut Invocation<'_>) -> HostResult {
     eei.charge_base(HostFn::GetBlockDifficulty, inv)?;
     let difficulty = eei.tx_context().difficulty_be;
@@ -103,6 +104,26 @@ pub(crate) fn get_base_fee(eei: &mut Eei<'_>, inv: &mut Invocation<'_>) -> HostR
     eei.charge_base(HostFn::GetBaseFee, inv)?;
     let base_fee = eei.tx_context().base_fee_be;
     write_u256_le(inv, &base_fee)
+}
+
+/// `getBlobHash(i32 index, i32 res)` (Cancun): the blob hash at `index` (read as u32), or
+/// 32 zero bytes when `index >= blob_hashes_count`; raw bytes.
+pub(crate) fn get_blob_hash(eei: &mut Eei<'_>, inv: &mut Invocation<'_>) -> HostResult {
+    eei.charge_base(HostFn::GetBlobHash, inv)?;
+    let index = inv.u32_arg(0);
+    let hash = usize::try_from(index)
+        .ok()
+        .and_then(|i| eei.tx_context().blob_hashes.get(i).copied())
+        .unwrap_or([0; 32]);
+    inv.write_at(1, &hash)?;
+    Ok(None)
+}
+
+/// `getBlobBaseFee(i32 res)` (Cancun): u256 LE.
+pub(crate) fn get_blob_base_fee(eei: &mut Eei<'_>, inv: &mut Invocation<'_>) -> HostResult {
+    eei.charge_base(HostFn::GetBlobBaseFee, inv)?;
+    let fee = eei.tx_context().blob_base_fee_be;
+    write_u256_le(inv, &fee)
 }
 
 fn write_u256_le(inv: &mut Invocation<'_>, value_be: &Bytes32) -> HostResult {

@@ -8,7 +8,8 @@ pub type Address = [u8; 20];
 /// A raw 32-byte word (storage key/value, hash, topic) or a big-endian 256-bit integer.
 pub type Bytes32 = [u8; 32];
 
-/// Ethereum revision (hard fork), numbered as EVMC's `evmc_revision`.
+/// Ethereum revision (hard fork), numbered as EVMC 12's `evmc_revision` (the ABI 9 header
+/// numbers Shanghai 10 and has no Paris: `evmc-ssvm`'s `abi` module maps each build's numbers).
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 #[repr(u8)]
 pub enum Revision {
@@ -32,13 +33,21 @@ pub enum Revision {
     Berlin = 8,
     /// London (9).
     London = 9,
-    /// Shanghai (10).
-    Shanghai = 10,
+    /// Paris, the Merge (10): DIFFICULTY became PREVRANDAO.
+    Paris = 10,
+    /// Shanghai (11): EIP-3860 init-code limit and metering.
+    Shanghai = 11,
+    /// Cancun (12): transient storage, blob hashes, blob base fee.
+    Cancun = 12,
+    /// Prague (13).
+    Prague = 13,
+    /// Osaka (14).
+    Osaka = 14,
 }
 
 impl Revision {
     /// Every revision, oldest first.
-    pub const ALL: [Revision; 11] = [
+    pub const ALL: [Revision; 15] = [
         Revision::Frontier,
         Revision::Homestead,
         Revision::TangerineWhistle,
@@ -49,10 +58,14 @@ impl Revision {
         Revision::Istanbul,
         Revision::Berlin,
         Revision::London,
+        Revision::Paris,
         Revision::Shanghai,
+        Revision::Cancun,
+        Revision::Prague,
+        Revision::Osaka,
     ];
 
-    /// The revision with EVMC number `raw`, or `None` for a number this build does not know.
+    /// The revision with EVMC 12 number `raw`, or `None` for a number above Osaka.
     pub fn from_raw(raw: u32) -> Option<Revision> {
         Revision::ALL.get(usize::try_from(raw).ok()?).copied()
     }
@@ -225,12 +238,18 @@ pub struct TxContext {
     pub timestamp: i64,
     /// Block gas limit.
     pub gas_limit: i64,
-    /// Block difficulty (PREVRANDAO after the merge), big-endian.
+    /// Block difficulty, big-endian; from Paris the PREVRANDAO value (EVMC 12
+    /// `block_prev_randao`, the same field of the tx context).
     pub difficulty_be: Bytes32,
     /// Chain id, big-endian.
     pub chain_id_be: Bytes32,
     /// Base fee, big-endian (London and later; zero where the ABI has none).
     pub base_fee_be: Bytes32,
+    /// Blob base fee, big-endian (EIP-7516, Cancun; zero where the ABI has none).
+    pub blob_base_fee_be: Bytes32,
+    /// The transaction's blob versioned hashes (EIP-4844, Cancun; empty where the ABI has
+    /// none).
+    pub blob_hashes: Vec<Bytes32>,
 }
 
 /// What a storage write did (EVMC `evmc_storage_status`, ABI 7–9 meanings).
@@ -290,6 +309,10 @@ pub trait HostContext {
     fn access_account(&mut self, addr: &Address) -> AccessStatus;
     /// EIP-2929: marks storage `key` of `addr` warm and returns its previous status.
     fn access_storage(&mut self, addr: &Address, key: &Bytes32) -> AccessStatus;
+    /// EIP-1153: transient storage value at `key` of `addr` (zero when unset).
+    fn get_transient_storage(&mut self, addr: &Address, key: &Bytes32) -> Bytes32;
+    /// EIP-1153: sets transient storage `key` of `addr` to `value`.
+    fn set_transient_storage(&mut self, addr: &Address, key: &Bytes32, value: &Bytes32);
 }
 
 #[cfg(test)]

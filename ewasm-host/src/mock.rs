@@ -1,6 +1,6 @@
 //! A recording in-memory [`HostContext`] for tests (feature `mock`): accounts with balance,
-//! code, code hash and storage; a tx context; block hashes; scripted call results; and a
-//! log of every host call in order.
+//! code, code hash, storage and transient storage; a tx context (with blob hashes and blob
+//! base fee); block hashes; scripted call results; and a log of every host call in order.
 
 use std::collections::{BTreeMap, BTreeSet, VecDeque};
 
@@ -40,6 +40,10 @@ pub enum Recorded {
     AccessAccount(Address),
     /// `access_storage(addr, key)`.
     AccessStorage(Address, Bytes32),
+    /// `get_transient_storage(addr, key)`.
+    GetTransientStorage(Address, Bytes32),
+    /// `set_transient_storage(addr, key, value)`.
+    SetTransientStorage(Address, Bytes32, Bytes32),
 }
 
 /// One account of the mock world.
@@ -53,6 +57,8 @@ pub struct MockAccount {
     pub code_hash: Bytes32,
     /// Storage.
     pub storage: BTreeMap<Bytes32, Bytes32>,
+    /// Transient storage (EIP-1153).
+    pub transient: BTreeMap<Bytes32, Bytes32>,
 }
 
 /// The recording mock host.
@@ -98,6 +104,15 @@ impl MockHost {
         self.accounts
             .get(addr)
             .and_then(|a| a.storage.get(key))
+            .copied()
+            .unwrap_or([0; 32])
+    }
+
+    /// The transient storage value at `key` of `addr` (zero if absent).
+    pub fn transient_at(&self, addr: &Address, key: &Bytes32) -> Bytes32 {
+        self.accounts
+            .get(addr)
+            .and_then(|a| a.transient.get(key))
             .copied()
             .unwrap_or([0; 32])
     }
@@ -216,5 +231,17 @@ impl HostContext for MockHost {
         } else {
             AccessStatus::Warm
         }
+    }
+
+    fn get_transient_storage(&mut self, addr: &Address, key: &Bytes32) -> Bytes32 {
+        self.recorded
+            .push(Recorded::GetTransientStorage(*addr, *key));
+        self.transient_at(addr, key)
+    }
+
+    fn set_transient_storage(&mut self, addr: &Address, key: &Bytes32, value: &Bytes32) {
+        self.recorded
+            .push(Recorded::SetTransientStorage(*addr, *key, *value));
+        self.account(*addr).transient.insert(*key, *value);
     }
 }

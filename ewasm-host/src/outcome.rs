@@ -25,11 +25,14 @@ pub enum HostExit {
     ContractValidationFailure,
     /// Negative gas argument, or a value >= 2^128 where a u128 is read or written.
     ArgumentOutOfRange,
+    /// A rule that ends the frame with FAILURE and no gas: `create`/`create2` init code
+    /// over the EIP-3860 limit from Shanghai (EWASM.md section 3.4).
+    Failure,
 }
 
 impl HostExit {
     /// Every variant.
-    pub const ALL: [HostExit; 8] = [
+    pub const ALL: [HostExit; 9] = [
         HostExit::Finish,
         HostExit::Revert,
         HostExit::SelfDestruct,
@@ -38,6 +41,7 @@ impl HostExit {
         HostExit::StaticModeViolation,
         HostExit::ContractValidationFailure,
         HostExit::ArgumentOutOfRange,
+        HostExit::Failure,
     ];
 }
 
@@ -86,7 +90,7 @@ pub fn to_status(ending: Ending) -> (StatusCode, bool, bool) {
         Ending::Exit(HostExit::ArgumentOutOfRange) => {
             (StatusCode::ArgumentOutOfRange, false, false)
         }
-        Ending::Trap => (StatusCode::Failure, false, false),
+        Ending::Exit(HostExit::Failure) | Ending::Trap => (StatusCode::Failure, false, false),
         Ending::Validation => (StatusCode::ContractValidationFailure, false, false),
         Ending::BadMessage => (StatusCode::Failure, false, false),
         Ending::Rejected => (StatusCode::Rejected, false, false),
@@ -103,7 +107,7 @@ mod tests {
     /// document, numbers included).
     #[test]
     fn every_ending_maps_as_section_2_says() {
-        let expected: [(Ending, i32, bool, bool); 14] = [
+        let expected: [(Ending, i32, bool, bool); 15] = [
             (Ending::Returned, 0, true, true),
             (Ending::Exit(HostExit::Finish), 0, true, true),
             (Ending::Exit(HostExit::SelfDestruct), 0, true, false),
@@ -125,6 +129,7 @@ mod tests {
                 false,
             ),
             (Ending::Exit(HostExit::ArgumentOutOfRange), 14, false, false),
+            (Ending::Exit(HostExit::Failure), 1, false, false),
             (Ending::Internal, -1, false, false),
             (Ending::BadMessage, 1, false, false),
             (Ending::Rejected, -2, false, false),

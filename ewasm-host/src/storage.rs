@@ -1,5 +1,6 @@
 //! The storage family: `storageLoad` and `storageStore`, with Byzantium gas charged before
-//! the write and the later revisions' net metering (EIP-1283/2200/2929).
+//! the write and the later revisions' net metering (EIP-1283/2200/2929); and Cancun's
+//! `transientStorageLoad` / `transientStorageStore` (EIP-1153).
 
 use crate::eei::{Eei, HostResult, Invocation};
 use crate::encoding::is_zero;
@@ -77,5 +78,27 @@ fn store_net_metered(eei: &mut Eei<'_>, inv: &mut Invocation<'_>, rule: SstoreRu
     let own = eei.self_address();
     let status = eei.host.set_storage(&own, &key, &value);
     inv.charge(sstore_net_gas(rule, status))?;
+    Ok(None)
+}
+
+/// `transientStorageLoad(i32 key, i32 res)` (Cancun): 100; the 32 raw bytes the host holds
+/// for the own account's `key`.
+pub(crate) fn transient_storage_load(eei: &mut Eei<'_>, inv: &mut Invocation<'_>) -> HostResult {
+    eei.charge_base(HostFn::TransientStorageLoad, inv)?;
+    let key = inv.read_at::<32>(0)?;
+    let own = eei.self_address();
+    let value = eei.host.get_transient_storage(&own, &key);
+    inv.write_at(1, &value)?;
+    Ok(None)
+}
+
+/// `transientStorageStore(i32 key, i32 value)` (Cancun): 100, then static → 11.
+pub(crate) fn transient_storage_store(eei: &mut Eei<'_>, inv: &mut Invocation<'_>) -> HostResult {
+    eei.charge_base(HostFn::TransientStorageStore, inv)?;
+    eei.ensure_not_static()?;
+    let key = inv.read_at::<32>(0)?;
+    let value = inv.read_at::<32>(1)?;
+    let own = eei.self_address();
+    eei.host.set_transient_storage(&own, &key, &value);
     Ok(None)
 }

@@ -210,6 +210,15 @@ pub enum HostFn {
     GetSelfBalance,
     /// `ethereum.getBaseFee`.
     GetBaseFee,
+    // ethereum, revisions after London (section 3.4, EVMC ABI 12 build).
+    /// `ethereum.transientStorageLoad` (Cancun).
+    TransientStorageLoad,
+    /// `ethereum.transientStorageStore` (Cancun).
+    TransientStorageStore,
+    /// `ethereum.getBlobHash` (Cancun).
+    GetBlobHash,
+    /// `ethereum.getBlobBaseFee` (Cancun).
+    GetBlobBaseFee,
     // debug (section 6).
     /// `debug.print32`.
     Print32,
@@ -322,7 +331,9 @@ pub struct ImportDef {
 }
 
 use HostFn as F;
-use Revision::{Byzantium as BYZ, Constantinople as CON, Istanbul as IST, London as LON};
+use Revision::{
+    Byzantium as BYZ, Cancun as CAN, Constantinople as CON, Istanbul as IST, London as LON,
+};
 use ValType::{I32, I64};
 
 const fn def(
@@ -383,7 +394,7 @@ const CALL_PARAMS: &[ValType] = &[I64, I32, I32, I32, I32];
 const CALL_NO_VALUE_PARAMS: &[ValType] = &[I64, I32, I32, I32];
 
 /// Number of entries in the table.
-pub const IMPORT_COUNT: usize = 70;
+pub const IMPORT_COUNT: usize = 74;
 
 const TABLE: [ImportDef; IMPORT_COUNT] = [
     eth("useGas", &[I64], &[], 0, BYZ, F::UseGas),
@@ -501,6 +512,24 @@ const TABLE: [ImportDef; IMPORT_COUNT] = [
     eth("getChainId", &[I32], &[], 2, IST, F::GetChainId),
     eth("getSelfBalance", &[I32], &[], 5, IST, F::GetSelfBalance),
     eth("getBaseFee", &[I32], &[], 2, LON, F::GetBaseFee),
+    eth(
+        "transientStorageLoad",
+        &[I32, I32],
+        &[],
+        100,
+        CAN,
+        F::TransientStorageLoad,
+    ),
+    eth(
+        "transientStorageStore",
+        &[I32, I32],
+        &[],
+        100,
+        CAN,
+        F::TransientStorageStore,
+    ),
+    eth("getBlobHash", &[I32, I32], &[], 3, CAN, F::GetBlobHash),
+    eth("getBlobBaseFee", &[I32], &[], 2, CAN, F::GetBlobBaseFee),
     dbg("print32", &[I32], F::Print32),
     dbg("print64", &[I64], F::Print64),
     dbg("printMem", &[I32, I32], F::PrintMem),

@@ -172,11 +172,11 @@ fn shanghai_meters_and_limits_init_code() {
         Ok(Some(0))
     );
     assert_eq!(fx.used(), 32_000 + 12 + 4);
-    // 49153 bytes is over the limit: out of gas before anything runs.
+    // 49153 bytes is over the limit: FAILURE with no gas before anything runs (EWASM.md 3.4).
     let mut fx = create_fx(0);
     fx.rev = Revision::Shanghai;
     let r = fx.call(HostFn::Create, &[VALUE, 0, 49_153, RES]);
-    assert_eq!(r, Err(HostExit::OutOfGas));
+    assert_eq!(r, Err(HostExit::Failure));
     assert_eq!(fx.gas, 0);
     assert!(fx.host.recorded.is_empty());
     // London has no init-code charge.

@@ -95,7 +95,7 @@ fn every_function_is_accepted_with_its_own_signature() {
             s.results,
         )]);
         assert_eq!(
-            check_interface(&c, &opts(Revision::London)),
+            check_interface(&c, &opts(Revision::Osaka)),
             Ok(vec![def]),
             "{}",
             def.name
@@ -146,7 +146,7 @@ fn every_function_rejects_wrong_arity_types_and_results() {
         let ns = def.namespace.as_str();
         for (params, results) in wrong_variants(def.signature.params, def.signature.results) {
             let c = contract(vec![func(ns, def.name, &params, &results)]);
-            let e = err(&c, &opts(Revision::London));
+            let e = err(&c, &opts(Revision::Osaka));
             assert!(
                 matches!(&e, GateError::WrongSignature { name, .. } if name == def.name),
                 "{ns}.{} {params:?} -> {results:?}: {e:?}",
@@ -251,6 +251,10 @@ fn later_functions_need_their_revision() {
         ("getChainId", Revision::Istanbul),
         ("getSelfBalance", Revision::Istanbul),
         ("getBaseFee", Revision::London),
+        ("transientStorageLoad", Revision::Cancun),
+        ("transientStorageStore", Revision::Cancun),
+        ("getBlobHash", Revision::Cancun),
+        ("getBlobBaseFee", Revision::Cancun),
     ];
     for (name, first) in cases {
         let def = ewasm_host::table::lookup("ethereum", name).unwrap();

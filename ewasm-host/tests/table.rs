@@ -1,14 +1,14 @@
-//! Completeness of the import table: exactly the functions of EWASM.md sections 3, 3.3, 5
-//! and 6, with those signatures, gas and first revisions. The expected list is written
+//! Completeness of the import table: exactly the functions of EWASM.md sections 3, 3.3,
+//! 3.4, 5 and 6, with those signatures, gas and first revisions. The expected list is written
 //! here independently, from the document.
 
 use ewasm_host::table::{lookup, ImportDef, Namespace, ValType, IMPORTS};
-use ewasm_host::Revision::{self, Byzantium, Constantinople, Istanbul, London};
+use ewasm_host::Revision::{self, Byzantium, Cancun, Constantinople, Istanbul, London};
 
 /// (name, params, results, Byzantium/base gas, first revision), types space-separated.
 type Row = (&'static str, &'static str, &'static str, u64, Revision);
 
-const ETHEREUM: [Row; 38] = [
+const ETHEREUM: [Row; 42] = [
     ("useGas", "i64", "", 0, Byzantium),
     ("getGasLeft", "", "i64", 2, Byzantium),
     ("getAddress", "i32", "", 2, Byzantium),
@@ -53,6 +53,10 @@ const ETHEREUM: [Row; 38] = [
     ("getChainId", "i32", "", 2, Istanbul),
     ("getSelfBalance", "i32", "", 5, Istanbul),
     ("getBaseFee", "i32", "", 2, London),
+    ("transientStorageLoad", "i32 i32", "", 100, Cancun),
+    ("transientStorageStore", "i32 i32", "", 100, Cancun),
+    ("getBlobHash", "i32 i32", "", 3, Cancun),
+    ("getBlobBaseFee", "i32", "", 2, Cancun),
 ];
 
 const DEBUG: [Row; 6] = [

@@ -30,6 +30,64 @@ pub const REVISION_NAMES: &[(&str, evmc_revision)] = &[
     ("Shanghai", evmc_revision::EVMC_SHANGHAI),
 ];
 
+/// Revision names of EVMC ABI 12 (Paris 10 .. Osaka 14; ABI 9 numbers Shanghai 10), with
+/// their ABI 12 numbers. `--rev NAME` is resolved with the table of the loaded library's ABI.
+pub const REVISION_NAMES_12: &[(&str, u32)] = &[
+    ("Frontier", 0),
+    ("Homestead", 1),
+    ("TangerineWhistle", 2),
+    ("SpuriousDragon", 3),
+    ("Byzantium", 4),
+    ("Constantinople", 5),
+    ("Petersburg", 6),
+    ("Istanbul", 7),
+    ("Berlin", 8),
+    ("London", 9),
+    ("Paris", 10),
+    ("Shanghai", 11),
+    ("Cancun", 12),
+    ("Prague", 13),
+    ("Osaka", 14),
+];
+
+/// The (name, EVMC number) table of revisions for a library of EVMC ABI `abi`.
+fn revision_table(abi: i32) -> Vec<(&'static str, u32)> {
+    if abi == crate::evmc_loader::ABI12 {
+        REVISION_NAMES_12.to_vec()
+    } else {
+        REVISION_NAMES
+            .iter()
+            .map(|(n, r)| (*n, *r as u32))
+            .collect()
+    }
+}
+
+/// The EVMC revision number of a `--rev` argument for a library of ABI `abi`: a number of
+/// that ABI (passed as given), or a name (any case) looked up in that ABI's table.
+pub fn revision_number(text: &str, abi: i32) -> Result<u32, String> {
+    let table = revision_table(abi);
+    if let Ok(n) = text.parse::<u32>() {
+        return table
+            .iter()
+            .find(|(_, r)| *r == n)
+            .map(|(_, r)| *r)
+            .ok_or_else(|| format!("unknown revision number {n} for EVMC ABI {abi}"));
+    }
+    table
+        .iter()
+        .find(|(name, _)| name.eq_ignore_ascii_case(text))
+        .map(|(_, r)| *r)
+        .ok_or_else(|| format!("unknown revision `{text}` for EVMC ABI {abi}"))
+}
+
+/// The display name of EVMC revision number `raw` of ABI `abi`.
+pub fn revision_number_name(raw: u32, abi: i32) -> &'static str {
+    revision_table(abi)
+        .into_iter()
+        .find(|(_, r)| *r == raw)
+        .map_or("unknown", |(name, _)| name)
+}
+
 /// Sender of the messages `ssvm run` sends.
 pub const RUN_SENDER: Address = [
     0x5e, 0x4d, 0xe2, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01,
@@ -144,8 +202,8 @@ pub fn open_vm(spec: Option<&str>, options: &[(String, String)]) -> Result<Vm, S
 pub struct RunArgs {
     /// `--vm`.
     pub vm: Option<String>,
-    /// `--rev`.
-    pub revision: evmc_revision,
+    /// `--rev`, as given (resolved with the loaded library's ABI, see [`revision_number`]).
+    pub revision: String,
     /// `--gas`.
     pub gas: i64,
     /// `--input`.
@@ -164,7 +222,7 @@ pub struct RunArgs {
 pub fn parse_run_args(args: &[String]) -> Result<RunArgs, String> {
     let mut parsed = RunArgs {
         vm: None,
-        revision: evmc_revision::EVMC_BYZANTIUM,
+        revision: "Byzantium".to_string(),
         gas: 1_000_000,
         input: Vec::new(),
         create: false,
@@ -182,7 +240,12 @@ pub fn parse_run_args(args: &[String]) -> Result<RunArgs, String> {
         };
         match arg.as_str() {
             "--vm" => parsed.vm = Some(value("--vm")?),
-            "--rev" => parsed.revision = parse_revision(&value("--rev")?)?,
+            "--rev" => {
+                let text = value("--rev")?;
+                revision_number(&text, crate::evmc_loader::ABI12)
+                    .or_else(|_| parse_revision(&text).map(|r| r as u32))?;
+                parsed.revision = text;
+            }
             "--gas" => {
                 let text = value("--gas")?;
                 parsed.gas = text
@@ -248,10 +311,12 @@ pub fn run_on_vm(
     out: &mut dyn Write,
 ) -> Result<i32, String> {
     let io = |e: std::io::Error| e.to_string();
+    let abi = vm.abi_version();
+    let revision = revision_number(&args.revision, abi)?;
     writeln!(
         out,
         "Executing on {} with {} gas limit",
-        revision_name(args.revision),
+        revision_number_name(revision, abi),
         args.gas
     )
     .map_err(io)?;
@@ -264,7 +329,7 @@ pub fn run_on_vm(
         },
     );
     let recipient = if args.create {
-        let host = Host::new(vm, args.revision, run_env(args), state);
+        let host = Host::new_raw(vm, revision, run_env(args), state);
         let msg = run_message(args, evmc_call_kind::EVMC_CREATE, RUN_SENDER, code);
         let result = host.call(&msg);
         if result.status != evmc_status_code::EVMC_SUCCESS {
@@ -299,7 +364,7 @@ pub fn run_on_vm(
             args.input.clone(),
         )
     };
-    let host = Host::new(vm, args.revision, run_env(args), state.clone());
+    let host = Host::new_raw(vm, revision, run_env(args), state.clone());
     let result = host.call(&msg);
     writeln!(out, "Result:   {:?}", result.status).map_err(io)?;
     writeln!(out, "Gas used: {}", args.gas - result.gas_left).map_err(io)?;
@@ -310,7 +375,7 @@ pub fn run_on_vm(
         writeln!(out, "Output:   {}", hex::encode(&result.output)).map_err(io)?;
     }
     if args.bench {
-        let (runs, mean) = bench(vm, args, &state, &msg);
+        let (runs, mean) = bench(vm, args, revision, &state, &msg);
         writeln!(
             out,
             "Bench:    {runs} runs, mean {:.3} us per execute",
@@ -327,13 +392,19 @@ pub fn run_on_vm(
 
 /// Repeats the call on fresh copies of `state` for about a second (at least 10 runs,
 /// after one warm-up run) and returns the run count and mean time per call.
-fn bench(vm: &Vm, args: &RunArgs, state: &WorldState, msg: &Message) -> (u32, Duration) {
-    let host = Host::new(vm, args.revision, run_env(args), state.clone());
+fn bench(
+    vm: &Vm,
+    args: &RunArgs,
+    revision: u32,
+    state: &WorldState,
+    msg: &Message,
+) -> (u32, Duration) {
+    let host = Host::new_raw(vm, revision, run_env(args), state.clone());
     let _warm_up = host.call(msg);
     let mut total = Duration::ZERO;
     let mut runs = 0u32;
     while runs < 10 || (total < Duration::from_secs(1) && runs < 1_000_000) {
-        let host = Host::new(vm, args.revision, run_env(args), state.clone());
+        let host = Host::new_raw(vm, revision, run_env(args), state.clone());
         let start = Instant::now();
         let _result = host.call(msg);
         total += start.elapsed();
@@ -466,9 +537,31 @@ mod tests {
     }
 
     #[test]
+    fn revision_names_follow_the_librarys_abi() {
+        use crate::evmc_loader::ABI12;
+        assert_eq!(revision_number("Shanghai", 9), Ok(10));
+        assert_eq!(revision_number("Shanghai", ABI12), Ok(11));
+        assert_eq!(revision_number("cancun", ABI12), Ok(12));
+        assert_eq!(revision_number("Paris", ABI12), Ok(10));
+        assert_eq!(revision_number("Osaka", ABI12), Ok(14));
+        assert_eq!(revision_number("12", ABI12), Ok(12));
+        assert!(revision_number("15", ABI12).is_err());
+        assert!(revision_number("Cancun", 9).is_err());
+        assert!(revision_number("11", 9).is_err());
+        assert_eq!(revision_number_name(10, ABI12), "Paris");
+        assert_eq!(revision_number_name(10, 9), "Shanghai");
+        for (name, raw) in REVISION_NAMES_12 {
+            assert_eq!(revision_number(&raw.to_string(), ABI12), Ok(*raw), "{name}");
+        }
+        // `ssvm run --rev` accepts a name of either ABI; the library's decides.
+        assert!(parse_run_args(&strings(&["--rev", "Prague", "00"])).is_ok());
+        assert!(parse_run_args(&strings(&["--rev", "Amsterdam", "00"])).is_err());
+    }
+
+    #[test]
     fn run_args_defaults_and_flags() {
         let parsed = parse_run_args(&strings(&["00"])).unwrap();
-        assert_eq!(parsed.revision, evmc_revision::EVMC_BYZANTIUM);
+        assert_eq!(parsed.revision, "Byzantium");
         assert_eq!(parsed.gas, 1_000_000);
         assert!(!parsed.create && !parsed.bench);
         let parsed = parse_run_args(&strings(&[
@@ -485,7 +578,7 @@ mod tests {
             "c.wat",
         ]))
         .unwrap();
-        assert_eq!(parsed.revision, evmc_revision::EVMC_ISTANBUL);
+        assert_eq!(parsed.revision, "7");
         assert_eq!(parsed.gas, 5);
         assert_eq!(parsed.input, vec![0xab]);
         assert!(parsed.create && parsed.bench);

@@ -40,7 +40,7 @@ pub enum LoadError {
     NoCreateFunction(PathBuf),
     /// The create function returned null.
     CreateFailed(PathBuf),
-    /// The instance reports another EVMC ABI version.
+    /// The instance reports an EVMC ABI version other than 9 and 12.
     AbiMismatch {
         /// Library path.
         path: PathBuf,
@@ -66,7 +66,7 @@ impl fmt::Display for LoadError {
             }
             LoadError::AbiMismatch { path, found } => write!(
                 f,
-                "{}: EVMC ABI version {found}, this host needs {}",
+                "{}: EVMC ABI version {found}, this host speaks {} and 12",
                 path.display(),
                 EVMC_ABI_VERSION as i32
             ),
@@ -195,11 +195,14 @@ const _: () = assert!(
         == std::mem::offset_of!(evmc_result, create_address)
 );
 
+/// The EVMC ABI version of libraries built with feature `abi12`.
+pub const ABI12: i32 = 12;
+
 type RawExecuteFn = unsafe extern "C" fn(
     *mut evmc_vm,
     *const evmc_host_interface,
     *mut evmc_host_context,
-    evmc_revision,
+    u32,
     *const evmc_message,
     *const u8,
     usize,
@@ -243,6 +246,9 @@ pub fn status_from_raw(raw: i32) -> evmc_status_code {
 pub struct Vm {
     instance: NonNull<evmc_vm>,
     path: PathBuf,
+    /// The instance's EVMC ABI version: 9, or 12 (then `execute` speaks ABI 12 through
+    /// [`crate::host_abi12`]).
+    abi: i32,
     // Declared last so it is dropped after `destroy` ran in `Drop`.
     _library: Option<libloading::Library>,
 }
@@ -286,9 +292,10 @@ impl Vm {
         let vm = Vm {
             instance,
             path: path.to_path_buf(),
+            abi,
             _library: Some(library),
         };
-        if abi != EVMC_ABI_VERSION as i32 {
+        if abi != EVMC_ABI_VERSION as i32 && abi != ABI12 {
             // `vm` is dropped here: destroying an instance is fine whatever its ABI, as
             // `abi_version` and `destroy` come first in every EVMC ABI's layout.
             return Err(LoadError::AbiMismatch {
@@ -308,6 +315,7 @@ impl Vm {
         Vm {
             instance,
             path: PathBuf::from(label),
+            abi: EVMC_ABI_VERSION as i32,
             _library: None,
         }
     }
@@ -315,6 +323,11 @@ impl Vm {
     fn raw(&self) -> &evmc_vm {
         // SAFETY: `instance` stays valid until `Drop`.
         unsafe { self.instance.as_ref() }
+    }
+
+    /// The instance's EVMC ABI version (9 or 12).
+    pub fn abi_version(&self) -> i32 {
+        self.abi
     }
 
     /// Path the library was loaded from.
@@ -374,11 +387,64 @@ impl Vm {
         msg: &evmc_message,
         code: &[u8],
     ) -> ExecutionResult {
+        // SAFETY: forwarded contract.
+        unsafe { self.execute_rev(host, context, revision as u32, msg, code) }
+    }
+
+    /// [`Vm::execute`] with the revision as the EVMC number of the library's ABI (ABI 12
+    /// numbers Paris 10 .. Osaka 14; ABI 9 Shanghai 10). An ABI 12 library is driven with
+    /// [`crate::host_abi12::HOST_INTERFACE_12`], which only serves this crate's
+    /// [`crate::host::Host`]: `host` must then be [`crate::host_abi::HOST_INTERFACE`] (any
+    /// other table gets INTERNAL_ERROR without running).
+    ///
+    /// # Safety
+    /// As for [`Vm::execute`].
+    pub unsafe fn execute_rev(
+        &self,
+        host: &evmc_host_interface,
+        context: *mut evmc_host_context,
+        revision: u32,
+        msg: &evmc_message,
+        code: &[u8],
+    ) -> ExecutionResult {
         let Some(execute) = self.raw().execute else {
             return ExecutionResult::new(evmc_status_code::EVMC_INTERNAL_ERROR, 0);
         };
-        // SAFETY: only the declared type of the returned status changes (a C enum, i.e. a
-        // C int, read as `i32`); `RawResult` has `evmc_result`'s layout (asserted below).
+        if self.abi == ABI12 {
+            if !std::ptr::eq(host, &crate::host_abi::HOST_INTERFACE) {
+                return ExecutionResult::new(evmc_status_code::EVMC_INTERNAL_ERROR, 0);
+            }
+            // SAFETY: an ABI 12 instance's `execute` has the ABI 12 signature; only the
+            // revision (a C enum, passed as an unsigned int) and the status (read as `i32`
+            // in `RawResult12`, same layout) are declared as plain integers.
+            let execute12 = unsafe {
+                std::mem::transmute::<
+                    unsafe extern "C" fn(
+                        *mut evmc_vm,
+                        *const evmc_host_interface,
+                        *mut evmc_host_context,
+                        evmc_revision,
+                        *const evmc_message,
+                        *const u8,
+                        usize,
+                    ) -> evmc_result,
+                    crate::host_abi12::RawExecute12,
+                >(execute)
+            };
+            // SAFETY: forwarded contract; `context` is the `Host` the ABI 9 table serves.
+            return unsafe {
+                crate::host_abi12::execute12(
+                    self.instance.as_ptr().cast(),
+                    execute12,
+                    context,
+                    revision,
+                    msg,
+                    code,
+                )
+            };
+        }
+        // SAFETY: only the declared types of the revision and the returned status change (C
+        // enums, read as integers); `RawResult` has `evmc_result`'s layout (asserted below).
         let execute: RawExecuteFn = unsafe { std::mem::transmute(execute) };
         let code_ptr = if code.is_empty() {
             std::ptr::null()

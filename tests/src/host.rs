@@ -12,6 +12,7 @@ use evmc_sys::{
     evmc_address, evmc_bytes32, evmc_call_kind, evmc_message, evmc_revision, evmc_status_code,
 };
 use std::cell::{Ref, RefCell};
+use std::collections::HashMap;
 
 /// Largest deployable code, EIP-170.
 pub const MAX_CODE_SIZE: usize = 24_576;
@@ -136,27 +137,41 @@ pub fn create_address(sender: &Address, nonce: u64) -> Address {
     address
 }
 
+/// EIP-1153 transient storage: (account, key) → value.
+type TransientStorage = HashMap<(Address, [u8; 32]), [u8; 32]>;
+
 /// The host: a world state, the VM that runs every frame, and the transaction context.
 #[derive(Debug)]
 pub struct Host<'vm> {
     vm: &'vm Vm,
-    revision: evmc_revision,
+    /// The EVMC revision number in the library's ABI (see [`Vm::execute_rev`]).
+    revision: u32,
     env: TxEnv,
     state: RefCell<WorldState>,
     /// Accounts whose code is running, innermost last (the storage context of DELEGATECALL).
     frames: RefCell<Vec<Address>>,
+    /// EIP-1153 transient storage of the transaction (ABI 12 libraries only; not rolled
+    /// back when a frame fails).
+    transient: RefCell<TransientStorage>,
     trace: bool,
 }
 
 impl<'vm> Host<'vm> {
     /// A host over `state` that runs code on `vm` under `revision`.
     pub fn new(vm: &'vm Vm, revision: evmc_revision, env: TxEnv, state: WorldState) -> Self {
+        Host::new_raw(vm, revision as u32, env, state)
+    }
+
+    /// A host running every frame under EVMC revision number `revision` of the library's
+    /// ABI (ABI 12: Paris 10 .. Osaka 14).
+    pub fn new_raw(vm: &'vm Vm, revision: u32, env: TxEnv, state: WorldState) -> Self {
         Host {
             vm,
             revision,
             env,
             state: RefCell::new(state),
             frames: RefCell::new(Vec::new()),
+            transient: RefCell::new(HashMap::new()),
             trace: false,
         }
     }
@@ -166,14 +181,28 @@ impl<'vm> Host<'vm> {
         self.trace = on;
     }
 
-    /// The revision every frame runs under.
-    pub fn revision(&self) -> evmc_revision {
+    /// The EVMC revision number every frame runs under.
+    pub fn revision(&self) -> u32 {
         self.revision
     }
 
     /// The transaction context.
     pub fn env(&self) -> &TxEnv {
         &self.env
+    }
+
+    /// The transient storage value at `key` of `addr` (zero when unset).
+    pub fn transient(&self, addr: &Address, key: &[u8; 32]) -> [u8; 32] {
+        self.transient
+            .borrow()
+            .get(&(*addr, *key))
+            .copied()
+            .unwrap_or([0; 32])
+    }
+
+    /// Sets transient storage `key` of `addr`.
+    pub fn set_transient(&self, addr: &Address, key: &[u8; 32], value: &[u8; 32]) {
+        self.transient.borrow_mut().insert((*addr, *key), *value);
     }
 
     /// Read access to the state (do not hold across [`Host::call`]).
@@ -346,7 +375,7 @@ impl<'vm> Host<'vm> {
         // short `RefCell` borrows, so re-entry through nested calls is sound; `evmc_msg`
         // borrows `msg.input`, which outlives the call.
         let result = unsafe {
-            self.vm.execute(
+            self.vm.execute_rev(
                 &crate::host_abi::HOST_INTERFACE,
                 context,
                 self.revision,

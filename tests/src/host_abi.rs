@@ -35,7 +35,7 @@ pub static HOST_INTERFACE: evmc_host_interface = evmc_host_interface {
 ///
 /// # Safety
 /// `context` must be null or the pointer [`Host`] passed to the VM, still alive.
-unsafe fn with_host<R>(
+pub(crate) unsafe fn with_host<R>(
     context: *mut evmc_host_context,
     fallback: R,
     f: impl FnOnce(&Host<'_>) -> R,
@@ -85,7 +85,7 @@ unsafe fn bytes<'a>(ptr: *const u8, len: usize) -> &'a [u8] {
 }
 
 /// EIP-161 (Spurious Dragon on): an empty account counts as non-existent.
-unsafe extern "C" fn account_exists(
+pub(crate) unsafe extern "C" fn account_exists(
     context: *mut evmc_host_context,
     addr: *const evmc_address,
 ) -> bool {
@@ -95,7 +95,7 @@ unsafe extern "C" fn account_exists(
     unsafe {
         with_host(context, false, |host| {
             let state = host.state();
-            if host.revision() as u32 >= evmc_revision::EVMC_SPURIOUS_DRAGON as u32 {
+            if host.revision() >= evmc_revision::EVMC_SPURIOUS_DRAGON as u32 {
                 !state.is_dead(&addr)
             } else {
                 state.exists(&addr)
@@ -104,7 +104,7 @@ unsafe extern "C" fn account_exists(
     }
 }
 
-unsafe extern "C" fn get_storage(
+pub(crate) unsafe extern "C" fn get_storage(
     context: *mut evmc_host_context,
     addr: *const evmc_address,
     key: *const evmc_bytes32,
@@ -116,7 +116,7 @@ unsafe extern "C" fn get_storage(
     evmc_bytes32 { bytes: value }
 }
 
-unsafe extern "C" fn set_storage(
+pub(crate) unsafe extern "C" fn set_storage(
     context: *mut evmc_host_context,
     addr: *const evmc_address,
     key: *const evmc_bytes32,
@@ -139,7 +139,7 @@ unsafe extern "C" fn set_storage(
     }
 }
 
-unsafe extern "C" fn get_balance(
+pub(crate) unsafe extern "C" fn get_balance(
     context: *mut evmc_host_context,
     addr: *const evmc_address,
 ) -> evmc_uint256be {
@@ -154,7 +154,7 @@ unsafe extern "C" fn get_balance(
     evmc_uint256be { bytes: balance }
 }
 
-unsafe extern "C" fn get_code_size(
+pub(crate) unsafe extern "C" fn get_code_size(
     context: *mut evmc_host_context,
     addr: *const evmc_address,
 ) -> usize {
@@ -165,7 +165,7 @@ unsafe extern "C" fn get_code_size(
 }
 
 /// keccak256 of the code; zero for a dead account (EIP-1052).
-unsafe extern "C" fn get_code_hash(
+pub(crate) unsafe extern "C" fn get_code_hash(
     context: *mut evmc_host_context,
     addr: *const evmc_address,
 ) -> evmc_bytes32 {
@@ -185,7 +185,7 @@ unsafe extern "C" fn get_code_hash(
     evmc_bytes32 { bytes: hash }
 }
 
-unsafe extern "C" fn copy_code(
+pub(crate) unsafe extern "C" fn copy_code(
     context: *mut evmc_host_context,
     addr: *const evmc_address,
     code_offset: usize,
@@ -207,7 +207,7 @@ unsafe extern "C" fn copy_code(
     n
 }
 
-unsafe extern "C" fn selfdestruct(
+pub(crate) unsafe extern "C" fn selfdestruct(
     context: *mut evmc_host_context,
     addr: *const evmc_address,
     beneficiary: *const evmc_address,
@@ -227,20 +227,28 @@ unsafe extern "C" fn call(
     context: *mut evmc_host_context,
     msg: *const evmc_message,
 ) -> evmc_result {
+    // SAFETY: forwarded contract (a message from the VM or null, our `Host`).
+    into_evmc_result(unsafe { call_host(context, msg) })
+}
+
+/// [`call`] before the result goes back to the VM (shared with the ABI 12 table).
+///
+/// # Safety
+/// `msg` is null or a valid message whose input is readable; `context` is our `Host`.
+pub(crate) unsafe fn call_host(
+    context: *mut evmc_host_context,
+    msg: *const evmc_message,
+) -> ExecutionResult {
     // SAFETY: the VM passes a valid message whose input is readable for the call.
     let Some(msg) = (unsafe { msg.as_ref() }).map(|m| unsafe { Message::from_evmc(m) }) else {
-        return into_evmc_result(ExecutionResult::new(
-            evmc_status_code::EVMC_INTERNAL_ERROR,
-            0,
-        ));
+        return ExecutionResult::new(evmc_status_code::EVMC_INTERNAL_ERROR, 0);
     };
     let fallback = ExecutionResult::new(evmc_status_code::EVMC_INTERNAL_ERROR, 0);
     // SAFETY: `context` is our `Host`.
-    let result = unsafe { with_host(context, fallback, |host| host.call(&msg)) };
-    into_evmc_result(result)
+    unsafe { with_host(context, fallback, |host| host.call(&msg)) }
 }
 
-unsafe extern "C" fn get_tx_context(context: *mut evmc_host_context) -> evmc_tx_context {
+pub(crate) unsafe extern "C" fn get_tx_context(context: *mut evmc_host_context) -> evmc_tx_context {
     // SAFETY: `context` is our `Host`.
     let env =
         unsafe { with_host(context, None, |host| Some(host.env().clone())) }.unwrap_or_default();
@@ -267,13 +275,16 @@ unsafe extern "C" fn get_tx_context(context: *mut evmc_host_context) -> evmc_tx_
     }
 }
 
-unsafe extern "C" fn get_block_hash(context: *mut evmc_host_context, number: i64) -> evmc_bytes32 {
+pub(crate) unsafe extern "C" fn get_block_hash(
+    context: *mut evmc_host_context,
+    number: i64,
+) -> evmc_bytes32 {
     // SAFETY: `context` is our `Host`.
     let hash = unsafe { with_host(context, [0; 32], |host| host.env().block_hash(number)) };
     evmc_bytes32 { bytes: hash }
 }
 
-unsafe extern "C" fn emit_log(
+pub(crate) unsafe extern "C" fn emit_log(
     context: *mut evmc_host_context,
     addr: *const evmc_address,
     data: *const u8,
@@ -299,7 +310,7 @@ unsafe extern "C" fn emit_log(
     unsafe { with_host(context, (), |host| host.with_state(|s| s.push_log(log))) }
 }
 
-unsafe extern "C" fn access_account(
+pub(crate) unsafe extern "C" fn access_account(
     context: *mut evmc_host_context,
     addr: *const evmc_address,
 ) -> evmc_access_status {
@@ -314,7 +325,7 @@ unsafe extern "C" fn access_account(
     access_status(warm)
 }
 
-unsafe extern "C" fn access_storage(
+pub(crate) unsafe extern "C" fn access_storage(
     context: *mut evmc_host_context,
     addr: *const evmc_address,
     key: *const evmc_bytes32,

@@ -3,6 +3,7 @@ pub mod cli;
 pub mod evmc_loader;
 pub mod host;
 pub mod host_abi;
+pub mod host_abi12;
 #[cfg(test)]
 mod host_frames_tests;
 pub mod inject;

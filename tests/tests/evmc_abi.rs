@@ -1,8 +1,9 @@
 //! The EVMC ABI of `libssvm.so`, driven like a client: `libloading` opens each built library
-//! (ABI 9 at `target/release/libssvm.so`, ABI 7 at `target/abi7/release/libssvm.so`; the
-//! test builds them first, as `make build` does, unless `SSVM_ABI9_LIB`/`SSVM_ABI7_LIB` name
-//! other files) and calls it through the C ABI with a host table written in Rust. The same
-//! suite runs against both ABIs (module `abi9`, `abi7`).
+//! (ABI 9 at `target/release/libssvm.so`, ABI 7 at `target/abi7/release/libssvm.so`, ABI 12
+//! at `target/abi12/release/libssvm.so`; the test builds them first, as `make build` does,
+//! unless `SSVM_ABI9_LIB`/`SSVM_ABI7_LIB`/`SSVM_ABI12_LIB` name other files) and calls it
+//! through the C ABI with a host table written in Rust. The same suite runs against the three
+//! ABIs (modules `abi9`, `abi7`, `abi12`).
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -14,27 +15,26 @@ mod floats;
 /// Set this variable to use the libraries as they are instead of running `cargo build`.
 const NO_BUILD_ENV: &str = "SSVM_ABI_TEST_NO_BUILD";
 
-/// Set these to the path of a library to load that file as it is (no build), for ABI 9 and
-/// ABI 7: e.g. a build with AddressSanitizer (fuzz/README.md, "Sanitizers and miri").
-const LIB_OVERRIDE_ENV: (&str, &str) = ("SSVM_ABI9_LIB", "SSVM_ABI7_LIB");
+/// Set these to the path of a library to load that file as it is (no build), for ABI 9,
+/// ABI 7 and ABI 12: e.g. a build with AddressSanitizer (fuzz/README.md, "Sanitizers and
+/// miri").
+const LIB_OVERRIDE_ENV: (&str, &str, &str) = ("SSVM_ABI9_LIB", "SSVM_ABI7_LIB", "SSVM_ABI12_LIB");
 
-/// The path of the library for EVMC ABI `abi` (9 or 7): the file named by its
+/// The path of the library for EVMC ABI `abi` (9, 7 or 12): the file named by its
 /// [`LIB_OVERRIDE_ENV`] variable, else the fixed build, built first unless [`NO_BUILD_ENV`]
 /// is set.
 fn library_path(abi: u32) -> &'static Path {
     static ABI9: OnceLock<PathBuf> = OnceLock::new();
     static ABI7: OnceLock<PathBuf> = OnceLock::new();
-    let cell = if abi == 9 { &ABI9 } else { &ABI7 };
-    cell.get_or_init(|| {
-        let var = if abi == 9 {
-            LIB_OVERRIDE_ENV.0
-        } else {
-            LIB_OVERRIDE_ENV.1
-        };
-        match std::env::var_os(var) {
-            Some(path) => PathBuf::from(path),
-            None => build_library(abi),
-        }
+    static ABI12: OnceLock<PathBuf> = OnceLock::new();
+    let (cell, var) = match abi {
+        9 => (&ABI9, LIB_OVERRIDE_ENV.0),
+        7 => (&ABI7, LIB_OVERRIDE_ENV.1),
+        _ => (&ABI12, LIB_OVERRIDE_ENV.2),
+    };
+    cell.get_or_init(|| match std::env::var_os(var) {
+        Some(path) => PathBuf::from(path),
+        None => build_library(abi),
     })
 }
 
@@ -50,6 +50,7 @@ fn build_library(abi: u32) -> PathBuf {
     let target_dir = match abi {
         9 => root.join("target"),
         7 => root.join("target").join("abi7"),
+        12 => root.join("target").join("abi12"),
         _ => panic!("no such ABI build: {abi}"),
     };
     let lib = target_dir.join("release").join("libssvm.so");
@@ -61,6 +62,8 @@ fn build_library(abi: u32) -> PathBuf {
             .arg(&target_dir);
         if abi == 7 {
             cmd.args(["--no-default-features", "--features", "abi7"]);
+        } else if abi == 12 {
+            cmd.args(["--no-default-features", "--features", "abi12"]);
         }
         let status = cmd.status().expect("cannot run cargo");
         assert!(status.success(), "building the ABI {abi} library failed");
@@ -236,6 +239,75 @@ const SET_OPTION_CASES: &[(Option<&str>, Option<&str>, u32)] = &[
     (None, None, BAD_NAME),
 ];
 
+/// The suite's ABI-shaped helpers for ABI 7 and 9 (same message and result fields).
+macro_rules! abi7_9_shape {
+    () => {
+        /// The newest revision the header defines.
+        const MAX_REVISION: u32 = sys::evmc_revision::EVMC_MAX_REVISION as u32;
+
+        /// No `gas_refund` in this ABI's result.
+        type Refund = ();
+
+        /// A message to `target` (`destination`).
+        fn new_message(
+            kind: sys::evmc_call_kind,
+            gas: i64,
+            target: [u8; 20],
+            input_data: *const u8,
+            input_size: usize,
+        ) -> sys::evmc_message {
+            sys::evmc_message {
+                kind,
+                flags: 0,
+                depth: 0,
+                gas,
+                destination: sys::evmc_address { bytes: target },
+                sender: sys::evmc_address { bytes: [0x11; 20] },
+                input_data,
+                input_size,
+                value: sys::evmc_bytes32 { bytes: [0; 32] },
+                create2_salt: sys::evmc_bytes32 { bytes: [0; 32] },
+            }
+        }
+
+        /// The account a message runs as.
+        fn target_of(m: &sys::evmc_message) -> [u8; 20] {
+            m.destination.bytes
+        }
+
+        /// ABI 7/9 numbering of a write: unchanged, added, deleted, modified.
+        fn storage_status(same: bool, old_zero: bool, new_zero: bool) -> sys::evmc_storage_status {
+            use sys::evmc_storage_status::*;
+            match (old_zero, new_zero) {
+                _ if same => EVMC_STORAGE_UNCHANGED,
+                (true, false) => EVMC_STORAGE_ADDED,
+                (false, true) => EVMC_STORAGE_DELETED,
+                _ => EVMC_STORAGE_MODIFIED,
+            }
+        }
+
+        unsafe extern "C" fn selfdestruct(
+            _: *mut sys::evmc_host_context,
+            _: *const sys::evmc_address,
+            _: *const sys::evmc_address,
+        ) {
+        }
+
+        /// The result of a nested call without a VM.
+        fn failure_result() -> sys::evmc_result {
+            sys::evmc_result {
+                status_code: sys::evmc_status_code::EVMC_FAILURE,
+                gas_left: 0,
+                output_data: std::ptr::null(),
+                output_size: 0,
+                release: None,
+                create_address: sys::evmc_address { bytes: [0; 20] },
+                padding: [0; 4],
+            }
+        }
+    };
+}
+
 /// The suite against the ABI 9 library (`target/release/libssvm.so`).
 mod abi9 {
     use evmc_sys as sys;
@@ -243,6 +315,7 @@ mod abi9 {
     /// The EVMC ABI number of this suite.
     const ABI: u32 = 9;
 
+    abi7_9_shape!();
     include!("evmc_abi/suite.rs");
 
     /// This ABI's host table over [`TestHost`].
@@ -306,6 +379,7 @@ mod abi7 {
     /// The EVMC ABI number of this suite.
     const ABI: u32 = 7;
 
+    abi7_9_shape!();
     include!("evmc_abi/suite.rs");
 
     /// This ABI's host table over [`TestHost`].
@@ -338,5 +412,147 @@ mod abi7 {
             block_difficulty: sys::evmc_bytes32 { bytes: [0; 32] },
             chain_id: sys::evmc_bytes32 { bytes: [0; 32] },
         }
+    }
+}
+
+/// The suite against the ABI 12 library (`target/abi12/release/libssvm.so`): messages with
+/// `recipient` and `code_address`, results with `gas_refund`, the transient-storage
+/// callbacks absent (null: the library treats them as an empty transient store).
+mod abi12 {
+    use ssvm::evmc::sys12 as sys;
+
+    /// The EVMC ABI number of this suite.
+    const ABI: u32 = 12;
+
+    /// The newest revision the library runs: Osaka (EWASM.md 3.4; 15, EXPERIMENTAL, is
+    /// rejected).
+    const MAX_REVISION: u32 = sys::evmc_revision::EVMC_OSAKA as u32;
+
+    /// ABI 12 results carry the refund.
+    type Refund = i64;
+
+    include!("evmc_abi/suite.rs");
+
+    /// A message to `target` (`recipient` and `code_address`).
+    fn new_message(
+        kind: sys::evmc_call_kind,
+        gas: i64,
+        target: [u8; 20],
+        input_data: *const u8,
+        input_size: usize,
+    ) -> sys::evmc_message {
+        sys::evmc_message {
+            kind,
+            flags: 0,
+            depth: 0,
+            gas,
+            recipient: sys::evmc_address { bytes: target },
+            sender: sys::evmc_address { bytes: [0x11; 20] },
+            input_data,
+            input_size,
+            value: sys::evmc_bytes32 { bytes: [0; 32] },
+            create2_salt: sys::evmc_bytes32 { bytes: [0; 32] },
+            code_address: sys::evmc_address { bytes: target },
+            code: std::ptr::null(),
+            code_size: 0,
+        }
+    }
+
+    /// The account whose code runs (the suite only sends CALLs: the recipient).
+    fn target_of(m: &sys::evmc_message) -> [u8; 20] {
+        m.code_address.bytes
+    }
+
+    /// ABI 12 numbering of a write by the current value: assigned, added, deleted,
+    /// modified.
+    fn storage_status(same: bool, old_zero: bool, new_zero: bool) -> sys::evmc_storage_status {
+        use sys::evmc_storage_status::*;
+        match (old_zero, new_zero) {
+            _ if same => EVMC_STORAGE_ASSIGNED,
+            (true, false) => EVMC_STORAGE_ADDED,
+            (false, true) => EVMC_STORAGE_DELETED,
+            _ => EVMC_STORAGE_MODIFIED,
+        }
+    }
+
+    unsafe extern "C" fn selfdestruct(
+        _: *mut sys::evmc_host_context,
+        _: *const sys::evmc_address,
+        _: *const sys::evmc_address,
+    ) -> bool {
+        true
+    }
+
+    /// The result of a nested call without a VM.
+    fn failure_result() -> sys::evmc_result {
+        sys::evmc_result {
+            status_code: sys::evmc_status_code::EVMC_FAILURE,
+            gas_left: 0,
+            gas_refund: 0,
+            output_data: std::ptr::null(),
+            output_size: 0,
+            release: None,
+            create_address: sys::evmc_address { bytes: [0; 20] },
+            padding: [0; 4],
+        }
+    }
+
+    /// This ABI's host table over [`TestHost`].
+    fn host_table() -> sys::evmc_host_interface {
+        sys::evmc_host_interface {
+            account_exists: Some(account_exists),
+            get_storage: Some(get_storage),
+            set_storage: Some(set_storage),
+            get_balance: Some(get_balance),
+            get_code_size: Some(get_code_size),
+            get_code_hash: Some(get_code_hash),
+            copy_code: Some(copy_code),
+            selfdestruct: Some(selfdestruct),
+            call: Some(call_host),
+            get_tx_context: Some(get_tx_context),
+            get_block_hash: Some(get_block_hash),
+            emit_log: Some(emit_log),
+            access_account: Some(access_account),
+            access_storage: Some(access_storage),
+            get_transient_storage: None,
+            set_transient_storage: None,
+        }
+    }
+
+    /// A fixed transaction context.
+    unsafe extern "C" fn get_tx_context(_: *mut sys::evmc_host_context) -> sys::evmc_tx_context {
+        sys::evmc_tx_context {
+            tx_gas_price: sys::evmc_bytes32 { bytes: [0; 32] },
+            tx_origin: sys::evmc_address { bytes: [0x11; 20] },
+            block_coinbase: sys::evmc_address { bytes: [0xcc; 20] },
+            block_number: 7,
+            block_timestamp: 1_600_000_000,
+            block_gas_limit: 8_000_000,
+            block_prev_randao: sys::evmc_bytes32 { bytes: [0; 32] },
+            chain_id: sys::evmc_bytes32 { bytes: [0; 32] },
+            block_base_fee: sys::evmc_bytes32 { bytes: [0; 32] },
+            blob_base_fee: sys::evmc_bytes32 { bytes: [0; 32] },
+            blob_hashes: std::ptr::null(),
+            blob_hashes_count: 0,
+            initcodes: std::ptr::null(),
+            initcodes_count: 0,
+        }
+    }
+
+    /// EIP-2929: every access is cold.
+    unsafe extern "C" fn access_account(
+        _: *mut sys::evmc_host_context,
+        _: *const sys::evmc_address,
+    ) -> sys::evmc_access_status {
+        sys::evmc_access_status::EVMC_ACCESS_COLD
+    }
+
+    /// EIP-2929: every access is cold.
+    unsafe extern "C" fn access_storage(
+        _: *mut sys::evmc_host_context,
+        _: *const sys::evmc_address,
+        _: *const sys::evmc_bytes32,
+    ) -> sys::evmc_access_status {
+        sys::evmc_access_status::EVMC_ACCESS_COLD
     }
 }

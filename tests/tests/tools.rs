@@ -351,3 +351,80 @@ fn clang22_contracts_are_rejected_under_wasm_mvp() {
         assert_eq!(code, 0, "{wasm}: {text}");
     }
 }
+
+/// The ABI 12 library (`make abi12`), or `None` (with a skip message) when not built.
+fn library12() -> Option<PathBuf> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/abi12/release/libssvm.so");
+    if path.is_file() {
+        Some(path)
+    } else {
+        eprintln!("SKIP: {} not built (make abi12)", path.display());
+        None
+    }
+}
+
+/// Cancun's EEI through the ABI 12 library and `ssvm run`: tstore 100 + tload 100 +
+/// getBlobHash 3 + getBlobBaseFee 2 = 205 gas; the output is the loaded value 0x2a..., the
+/// blob hash of index 0 (the test host has no blobs: 32 zeros) and the zero blob base fee.
+const CANCUN_WAT: &str = r#"(module
+  (import "ethereum" "transientStorageStore" (func $ts (param i32 i32)))
+  (import "ethereum" "transientStorageLoad" (func $tl (param i32 i32)))
+  (import "ethereum" "getBlobHash" (func $bh (param i32 i32)))
+  (import "ethereum" "getBlobBaseFee" (func $bf (param i32)))
+  (import "ethereum" "finish" (func $finish (param i32 i32)))
+  (memory (export "memory") 1)
+  (data (i32.const 0) "\01")
+  (data (i32.const 32) "\2a")
+  (data (i32.const 96) "\ff")
+  (data (i32.const 128) "\ff")
+  (func (export "main")
+    (call $ts (i32.const 0) (i32.const 32))
+    (call $tl (i32.const 0) (i32.const 64))
+    (call $bh (i32.const 0) (i32.const 96))
+    (call $bf (i32.const 128))
+    (call $finish (i32.const 64) (i32.const 96))))"#;
+
+#[test]
+fn ssvm_run_on_the_abi12_library_at_cancun_and_before() {
+    let Some(lib) = library12() else { return };
+    let lib = lib.to_str().unwrap().to_string();
+    let wat = temp_file("cancun.wat", CANCUN_WAT);
+    let wat = wat.to_str().unwrap();
+    for rev in ["Cancun", "12", "Prague", "osaka"] {
+        let out = ssvm(&["run", "--vm", &lib, "--rev", rev, wat]);
+        let text = stdout(&out);
+        assert!(out.status.success(), "{rev}: {text}");
+        assert!(text.contains("Result:   EVMC_SUCCESS"), "{rev}: {text}");
+        assert!(text.contains("Gas used: 205"), "{rev}: {text}");
+        let expected = format!("Output:   2a{}", "00".repeat(95));
+        assert!(text.contains(&expected), "{rev}: {text}");
+    }
+    assert!(
+        stdout(&ssvm(&["run", "--vm", &lib, "--rev", "Cancun", wat]))
+            .contains("Executing on Cancun")
+    );
+    // Shanghai (11 under ABI 12) predates the imports: contract validation failure.
+    let out = ssvm(&["run", "--vm", &lib, "--rev", "Shanghai", wat]);
+    assert!(
+        stdout(&out).contains("Result:   EVMC_CONTRACT_VALIDATION_FAILURE"),
+        "{}",
+        stdout(&out)
+    );
+    // Above Osaka: not a revision of ABI 12 for `ssvm run`.
+    let out = ssvm(&["run", "--vm", &lib, "--rev", "15", wat]);
+    assert!(!out.status.success());
+}
+
+#[test]
+fn ssvm_statetest_runs_our_state_tests_on_the_abi12_library() {
+    let Some(lib) = library12() else { return };
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/state");
+    let out = statetest(&[
+        "--vm",
+        lib.to_str().unwrap(),
+        root.join("GeneralStateTests").to_str().unwrap(),
+    ]);
+    let text = stdout(&out);
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains(" passed, 0 failed"), "{text}");
+}

@@ -208,7 +208,7 @@ pub fn print() {
     println!("|---|--:|--:|--:|--:|");
     for case in cases() {
         let msg = message(&case.input);
-        let raw = message_to_sys(&msg);
+        let raw = message_to_sys(&msg, &msg.sender);
         check(&case, &raw);
         let (cold, warm) = times(&case, &raw);
         println!(

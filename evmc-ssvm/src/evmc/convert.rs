@@ -4,7 +4,7 @@
 
 use std::ptr;
 
-use ewasm_host::{CallKind, Message, StatusCode, StorageStatus};
+use ewasm_host::{Address, CallKind, Message, StatusCode};
 
 use super::abi::{self, sys};
 use crate::vm::Outcome;
@@ -30,18 +30,6 @@ pub fn call_kind_to_sys(kind: CallKind) -> sys::evmc_call_kind {
         CallKind::CallCode => EVMC_CALLCODE,
         CallKind::Create => EVMC_CREATE,
         CallKind::Create2 => EVMC_CREATE2,
-    }
-}
-
-/// The storage status with EVMC number `raw` (EVMC numbering: 0 unchanged, 1 modified,
-/// 2 modified again, 3 added, 4 deleted); unknown numbers count as unchanged.
-pub fn storage_status_from_raw(raw: u32) -> StorageStatus {
-    match raw {
-        1 => StorageStatus::Modified,
-        2 => StorageStatus::ModifiedAgain,
-        3 => StorageStatus::Added,
-        4 => StorageStatus::Deleted,
-        _ => StorageStatus::Unchanged,
     }
 }
 
@@ -76,7 +64,7 @@ pub fn status_to_sys(status: StatusCode) -> sys::evmc_status_code {
 /// Reads the host's message at `msg` without ever loading a C enum as a Rust enum.
 ///
 /// Errors: unknown call kind → REJECTED (the VM cannot run such a message); flags other
-/// than STATIC, or a null input pointer with a non-zero size → FAILURE.
+/// than [`abi::ACCEPTED_FLAGS`], or a null input pointer with a non-zero size → FAILURE.
 ///
 /// # Safety
 /// `msg` must point to a readable `evmc_message` whose `input_data` (when non-null) points
@@ -92,7 +80,7 @@ pub unsafe fn message_from_raw(msg: *const sys::evmc_message) -> Result<Message,
             (*msg).flags,
             (*msg).depth,
             (*msg).gas,
-            (*msg).destination.bytes,
+            abi::message_recipient(msg),
             (*msg).sender.bytes,
             (*msg).input_data,
             (*msg).input_size,
@@ -100,7 +88,7 @@ pub unsafe fn message_from_raw(msg: *const sys::evmc_message) -> Result<Message,
             (*msg).create2_salt.bytes,
         )
     };
-    if flags & !abi::FLAG_STATIC != 0 {
+    if flags & !abi::ACCEPTED_FLAGS != 0 {
         return Err(StatusCode::Failure);
     }
     // SAFETY: the caller guarantees `data` points to `size` bytes when it is non-null.
@@ -118,30 +106,27 @@ pub unsafe fn message_from_raw(msg: *const sys::evmc_message) -> Result<Message,
     })
 }
 
-/// The EVMC message for `msg`; `input_data` borrows `msg.input` (null when empty).
-pub fn message_to_sys(msg: &Message) -> sys::evmc_message {
-    sys::evmc_message {
+/// The EVMC message for `msg` sent by the frame running as `own` (ABI 12 puts `own` in
+/// `recipient` for CALLCODE and DELEGATECALL); `input_data` borrows `msg.input` (null when
+/// empty).
+pub fn message_to_sys(msg: &Message, own: &Address) -> sys::evmc_message {
+    abi::message(abi::MessageFields {
         kind: call_kind_to_sys(msg.kind),
         flags: if msg.is_static { abi::FLAG_STATIC } else { 0 },
         depth: msg.depth,
         gas: msg.gas,
-        destination: sys::evmc_address {
-            bytes: msg.recipient,
-        },
-        sender: sys::evmc_address { bytes: msg.sender },
+        destination: msg.recipient,
+        own: *own,
+        sender: msg.sender,
         input_data: if msg.input.is_empty() {
             ptr::null()
         } else {
             msg.input.as_ptr()
         },
         input_size: msg.input.len(),
-        value: sys::evmc_bytes32 {
-            bytes: msg.value_be,
-        },
-        create2_salt: sys::evmc_bytes32 {
-            bytes: msg.create2_salt,
-        },
-    }
+        value: msg.value_be,
+        create2_salt: msg.create2_salt,
+    })
 }
 
 /// A byte slice from a C (pointer, size) pair: empty when `size` is 0 (any pointer, also
@@ -184,17 +169,15 @@ pub fn outcome_to_sys(outcome: Outcome) -> sys::evmc_result {
         let len = buf.len();
         (Box::into_raw(buf).cast::<u8>().cast_const(), len)
     };
-    sys::evmc_result {
-        status_code: status_to_sys(outcome.status),
-        gas_left: outcome.gas_left,
+    abi::result(
+        status_to_sys(outcome.status),
+        outcome.gas_left,
+        0,
         output_data,
         output_size,
-        release: Some(release_result),
-        create_address: sys::evmc_address {
-            bytes: outcome.create_address,
-        },
-        padding: [0; 4],
-    }
+        Some(release_result),
+        outcome.create_address,
+    )
 }
 
 /// `evmc_result::release` of results made by [`outcome_to_sys`]: frees the output buffer.
@@ -242,22 +225,6 @@ mod tests {
         assert_eq!(call_kind_from_raw(u32::MAX), None);
     }
 
-    #[test]
-    fn storage_status_follows_evmc_numbering() {
-        use sys::evmc_storage_status::*;
-        let table = [
-            (EVMC_STORAGE_UNCHANGED, StorageStatus::Unchanged),
-            (EVMC_STORAGE_MODIFIED, StorageStatus::Modified),
-            (EVMC_STORAGE_MODIFIED_AGAIN, StorageStatus::ModifiedAgain),
-            (EVMC_STORAGE_ADDED, StorageStatus::Added),
-            (EVMC_STORAGE_DELETED, StorageStatus::Deleted),
-        ];
-        for (sys_status, ours) in table {
-            assert_eq!(storage_status_from_raw(sys_status as u32), ours);
-        }
-        assert_eq!(storage_status_from_raw(99), StorageStatus::Unchanged);
-    }
-
     fn sample_message() -> Message {
         Message {
             kind: CallKind::DelegateCall,
@@ -275,7 +242,8 @@ mod tests {
     #[test]
     fn message_round_trips() {
         let msg = sample_message();
-        let raw = message_to_sys(&msg);
+        // A delegate call sent by the frame running as the recipient (ABI 12 names it).
+        let raw = message_to_sys(&msg, &msg.recipient);
         assert_eq!(raw.flags, 1);
         assert_eq!(raw.kind as u32, 1);
         // SAFETY: `raw` is a valid message borrowing `msg.input`.
@@ -287,7 +255,7 @@ mod tests {
     fn empty_input_is_null_and_null_input_with_size_fails() {
         let mut msg = sample_message();
         msg.input.clear();
-        let mut raw = message_to_sys(&msg);
+        let mut raw = message_to_sys(&msg, &[0xee; 20]);
         assert!(raw.input_data.is_null());
         // SAFETY: `raw` is a valid message.
         let parsed = unsafe { message_from_raw(&raw) };
@@ -299,10 +267,44 @@ mod tests {
 
     #[test]
     fn unknown_flags_fail() {
-        let mut raw = message_to_sys(&sample_message());
-        raw.flags = 2;
-        // SAFETY: `raw` is a valid message.
+        let msg = sample_message();
+        let mut raw = message_to_sys(&msg, &[0xee; 20]);
+        raw.flags = 4;
+        // SAFETY: `raw` is a valid message borrowing `msg.input`.
         assert_eq!(unsafe { message_from_raw(&raw) }, Err(StatusCode::Failure));
+        // EVMC_DELEGATED (2): an ABI 12 flag (EIP-7702), unknown to ABI 7 and 9.
+        raw.flags = 2 | 1;
+        // SAFETY: as above.
+        let parsed = unsafe { message_from_raw(&raw) };
+        if cfg!(feature = "abi12") {
+            assert_eq!(parsed.map(|m| m.is_static), Ok(true));
+        } else {
+            assert_eq!(parsed, Err(StatusCode::Failure));
+        }
+    }
+
+    #[test]
+    fn code_calls_name_the_own_account_as_recipient_under_abi12() {
+        let msg = Message {
+            kind: CallKind::CallCode,
+            ..sample_message()
+        };
+        let own = [0xee; 20];
+        let raw = message_to_sys(&msg, &own);
+        // SAFETY: `raw` is a valid message borrowing `msg.input`.
+        let recipient = unsafe { abi::message_recipient(&raw) };
+        if cfg!(feature = "abi12") {
+            assert_eq!(recipient, own);
+        } else {
+            assert_eq!(recipient, msg.recipient);
+        }
+        let call = Message {
+            kind: CallKind::Call,
+            ..sample_message()
+        };
+        let raw = message_to_sys(&call, &own);
+        // SAFETY: as above.
+        assert_eq!(unsafe { abi::message_recipient(&raw) }, call.recipient);
     }
 
     #[test]
@@ -313,10 +315,13 @@ mod tests {
         // field holds 77, which no Rust enum value has; it is only read through
         // `message_from_raw`, which loads the kind as a `u32`.
         let got = unsafe {
-            p.write(message_to_sys(&Message {
-                input: Vec::new(),
-                ..sample_message()
-            }));
+            p.write(message_to_sys(
+                &Message {
+                    input: Vec::new(),
+                    ..sample_message()
+                },
+                &[0xee; 20],
+            ));
             ptr::addr_of_mut!((*p).kind).cast::<u32>().write(77);
             message_from_raw(p)
         };

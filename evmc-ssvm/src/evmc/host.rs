@@ -9,25 +9,28 @@ use ewasm_host::{
     TxContext,
 };
 
-use super::abi::{self, sys, Ctx};
-use super::convert::{bytes_from_raw, message_to_sys, storage_status_from_raw};
+use super::abi::{self, storage_status_from_raw, sys, Ctx};
+use super::convert::{bytes_from_raw, message_to_sys};
 
 /// A host table and its context, valid for one `execute` call.
 #[derive(Debug)]
 pub struct EvmcHost<'a> {
     table: Option<&'a sys::evmc_host_interface>,
     ctx: Ctx,
+    /// The account the frame runs as (ABI 12 messages of CALLCODE/DELEGATECALL need it).
+    own: Address,
 }
 
 impl<'a> EvmcHost<'a> {
-    /// Wraps `table` (absent for a null host pointer) and the opaque `ctx` it takes.
+    /// Wraps `table` (absent for a null host pointer) and the opaque `ctx` it takes, for a
+    /// frame running as `own`.
     ///
     /// # Safety
     /// Every non-null function of `table` must be callable with `ctx` for as long as this
     /// value lives, following the EVMC host contract (pointers it returns stay valid as
     /// EVMC documents).
-    pub unsafe fn new(table: Option<&'a sys::evmc_host_interface>, ctx: Ctx) -> Self {
-        EvmcHost { table, ctx }
+    pub unsafe fn new(table: Option<&'a sys::evmc_host_interface>, ctx: Ctx, own: Address) -> Self {
+        EvmcHost { table, ctx, own }
     }
 
     /// The host function `pick` selects, if the table and the function exist.
@@ -146,7 +149,7 @@ impl HostContext for EvmcHost<'_> {
     }
 
     fn selfdestruct(&mut self, addr: &Address, beneficiary: &Address) {
-        if let Some(f) = self.func(|t| t.selfdestruct) {
+        if let Some(f) = self.func(abi::selfdestruct_fn) {
             // SAFETY: as in `account_exists`.
             unsafe { f(self.ctx, &address(addr), &address(beneficiary)) }
         }
@@ -161,7 +164,7 @@ impl HostContext for EvmcHost<'_> {
                 create_address: [0; 20],
             };
         };
-        let raw_msg = message_to_sys(msg);
+        let raw_msg = message_to_sys(msg, &self.own);
         // SAFETY: as in `account_exists`; `raw_msg` borrows `msg.input`, alive during the
         // call. The result is the host's, consumed once by `take_result`.
         unsafe { take_result(f(self.ctx, &raw_msg)) }
@@ -171,19 +174,9 @@ impl HostContext for EvmcHost<'_> {
         let Some(f) = self.func(|t| t.get_tx_context) else {
             return TxContext::default();
         };
-        // SAFETY: as in `account_exists`.
-        let tx = unsafe { f(self.ctx) };
-        TxContext {
-            gas_price_be: tx.tx_gas_price.bytes,
-            origin: tx.tx_origin.bytes,
-            coinbase: tx.block_coinbase.bytes,
-            number: tx.block_number,
-            timestamp: tx.block_timestamp,
-            gas_limit: tx.block_gas_limit,
-            difficulty_be: tx.block_difficulty.bytes,
-            chain_id_be: tx.chain_id.bytes,
-            base_fee_be: abi::base_fee_be(&tx),
-        }
+        // SAFETY: as in `account_exists`; the blob hashes the context points to are valid
+        // while we copy them (EVMC: the tx context lives for the execution).
+        unsafe { abi::tx_context_from_sys(&f(self.ctx)) }
     }
 
     fn get_block_hash(&mut self, number: i64) -> Bytes32 {
@@ -229,6 +222,21 @@ impl HostContext for EvmcHost<'_> {
         // SAFETY: as in `account_exists`; the status comes back as a raw integer.
         access_status_from_raw(unsafe { f(self.ctx, &address(addr), &bytes32(key)) })
     }
+
+    fn get_transient_storage(&mut self, addr: &Address, key: &Bytes32) -> Bytes32 {
+        let Some(f) = self.func(abi::get_transient_storage_fn) else {
+            return [0; 32];
+        };
+        // SAFETY: as in `account_exists`.
+        unsafe { f(self.ctx, &address(addr), &bytes32(key)) }.bytes
+    }
+
+    fn set_transient_storage(&mut self, addr: &Address, key: &Bytes32, value: &Bytes32) {
+        if let Some(f) = self.func(abi::set_transient_storage_fn) {
+            // SAFETY: as in `account_exists`.
+            unsafe { f(self.ctx, &address(addr), &bytes32(key), &bytes32(value)) }
+        }
+    }
 }
 
 // `emit_log` reinterprets `&[Bytes32]` as `*const evmc_bytes32`.
@@ -244,7 +252,7 @@ mod tests {
     #[test]
     fn null_host_is_an_empty_world() {
         // SAFETY: no table, nothing is ever called.
-        let mut host = unsafe { EvmcHost::new(None, std::ptr::null_mut()) };
+        let mut host = unsafe { EvmcHost::new(None, std::ptr::null_mut(), [0; 20]) };
         let a = [1u8; 20];
         assert!(!host.account_exists(&a));
         assert_eq!(host.get_storage(&a, &[2; 32]), [0; 32]);
@@ -260,6 +268,8 @@ mod tests {
         assert_eq!(host.get_tx_context(), TxContext::default());
         assert_eq!(host.get_block_hash(1), [0; 32]);
         assert_eq!(host.access_account(&a), AccessStatus::Cold);
+        assert_eq!(host.get_transient_storage(&a, &[2; 32]), [0; 32]);
+        host.set_transient_storage(&a, &[2; 32], &[3; 32]);
         host.emit_log(&a, &[1], &[[0; 32]]);
         host.selfdestruct(&a, &a);
         let res = host.call(&Message {

@@ -6,6 +6,7 @@
 pub mod abi;
 pub mod convert;
 pub mod host;
+pub mod sys12;
 
 use std::ffi::{c_char, CStr};
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -241,7 +242,7 @@ unsafe fn execute_checked(
         return Outcome::status(StatusCode::Failure);
     };
     // SAFETY: `host` is null or a valid table whose functions accept `ctx` for this call.
-    let mut host = unsafe { EvmcHost::new(host.as_ref(), ctx) };
+    let mut host = unsafe { EvmcHost::new(host.as_ref(), ctx, message.recipient) };
     let opts = vm.options();
     vm::execute(&opts, &vm.cache, rev, &message, code, &mut host)
 }

@@ -1,6 +1,8 @@
 // The ABI suite, included by `evmc_abi.rs` once per ABI into a module that defines `sys`
-// (that ABI's evmc-sys crate), `ABI` (its number), `host_table()` and `get_tx_context`
-// (whose fields differ between ABIs). Not a module of its own: `include!`d, so no `//!`.
+// (that ABI's evmc-sys crate or `ssvm::evmc::sys12`), `ABI` (its number), `MAX_REVISION`,
+// `Refund` (the type of `evmc_result::gas_refund`, `()` where the ABI has none),
+// `host_table()`, `get_tx_context`, `selfdestruct`, `new_message`, `target_of`,
+// `storage_status` and `failure_result` (whose shapes differ between ABIs). Not a module of its own: `include!`d, so no `//!`.
 
 use super::*;
 use std::cell::RefCell;
@@ -10,15 +12,13 @@ use std::sync::Arc;
 
 /// Byzantium's EVMC number.
 const BYZANTIUM: u32 = 4;
-/// The newest revision this ABI defines.
-const MAX_REVISION: u32 = sys::evmc_revision::EVMC_MAX_REVISION as u32;
-
 /// `evmc_result` with the status as a raw integer, so a bad library status
 /// cannot be undefined behaviour in the test either.
 #[repr(C)]
 struct RawResult {
     status_code: i32,
     gas_left: i64,
+    gas_refund: Refund,
     output_data: *const u8,
     output_size: usize,
     release: Option<unsafe extern "C" fn(*const RawResult)>,
@@ -208,22 +208,12 @@ fn take(raw: RawResult) -> Res {
 
 /// A message with `kind` and `gas` from `sender` 0x11.. to `recipient` 0xaa...
 fn message(kind: sys::evmc_call_kind, gas: i64, input: &[u8]) -> sys::evmc_message {
-    sys::evmc_message {
-        kind,
-        flags: 0,
-        depth: 0,
-        gas,
-        destination: sys::evmc_address { bytes: [0xaa; 20] },
-        sender: sys::evmc_address { bytes: [0x11; 20] },
-        input_data: if input.is_empty() {
-            std::ptr::null()
-        } else {
-            input.as_ptr()
-        },
-        input_size: input.len(),
-        value: sys::evmc_bytes32 { bytes: [0; 32] },
-        create2_salt: sys::evmc_bytes32 { bytes: [0; 32] },
-    }
+    let data = if input.is_empty() {
+        std::ptr::null()
+    } else {
+        input.as_ptr()
+    };
+    new_message(kind, gas, [0xaa; 20], data, input.len())
 }
 
 fn call(gas: i64) -> sys::evmc_message {
@@ -302,13 +292,7 @@ unsafe extern "C" fn set_storage(
     // SAFETY: as above.
     let (h, a, k, v) = unsafe { (host(ctx), (*a).bytes, (*k).bytes, (*v).bytes) };
     let old = h.storage.borrow_mut().insert((a, k), v).unwrap_or([0; 32]);
-    use sys::evmc_storage_status::*;
-    match (old == [0; 32], v == [0; 32]) {
-        _ if old == v => EVMC_STORAGE_UNCHANGED,
-        (true, false) => EVMC_STORAGE_ADDED,
-        (false, true) => EVMC_STORAGE_DELETED,
-        _ => EVMC_STORAGE_MODIFIED,
-    }
+    storage_status(old == v, old == [0; 32], v == [0; 32])
 }
 
 unsafe extern "C" fn get_balance(
@@ -353,13 +337,6 @@ unsafe extern "C" fn copy_code(
     }
 }
 
-unsafe extern "C" fn selfdestruct(
-    _: *mut sys::evmc_host_context,
-    _: *const sys::evmc_address,
-    _: *const sys::evmc_address,
-) {
-}
-
 unsafe extern "C" fn call_host(
     ctx: *mut sys::evmc_host_context,
     msg: *const sys::evmc_message,
@@ -370,13 +347,13 @@ unsafe extern "C" fn call_host(
         kind: m.kind as u32,
         depth: m.depth,
         gas: m.gas,
-        destination: m.destination.bytes,
+        destination: target_of(m),
         sender: m.sender.bytes,
         flags: m.flags,
     });
     let code = h
         .codes
-        .get(&m.destination.bytes)
+        .get(&target_of(m))
         .cloned()
         .unwrap_or_default();
     let table = host_table();
@@ -393,15 +370,7 @@ unsafe extern "C" fn call_host(
                 code.len(),
             )
         },
-        None => sys::evmc_result {
-            status_code: sys::evmc_status_code::EVMC_FAILURE,
-            gas_left: 0,
-            output_data: std::ptr::null(),
-            output_size: 0,
-            release: None,
-            create_address: sys::evmc_address { bytes: [0; 20] },
-            padding: [0; 4],
-        },
+        None => failure_result(),
     }
 }
 
@@ -524,9 +493,20 @@ fn code_gate_statuses() {
         assert_eq!((res.gas_left, res.output.len()), (0, 0));
     }
     let mut static_bad_flags = call(1000);
-    static_bad_flags.flags = 3;
+    static_bad_flags.flags = 1 | 4;
     let res = vm.execute(Some(&h), BYZANTIUM, &static_bad_flags, &WASM_V2);
     assert_eq!(res.status, status::FAILURE, "flags other than STATIC");
+    // EVMC_DELEGATED (2, EIP-7702) exists in ABI 12 only: accepted there with no effect,
+    // an unknown flag (FAILURE) in ABI 7 and 9.
+    let plain = vm.execute(Some(&h), BYZANTIUM, &call(1000), &WASM_V2);
+    let mut delegated = call(1000);
+    delegated.flags = 2;
+    let res = vm.execute(Some(&h), BYZANTIUM, &delegated, &WASM_V2);
+    if ABI == 12 {
+        assert_eq!(res, plain, "EVMC_DELEGATED under ABI 12");
+    } else {
+        assert_eq!(res.status, status::FAILURE, "EVMC_DELEGATED under ABI {ABI}");
+    }
     let mut static_ok = call(1000);
     static_ok.flags = 1;
     let res = vm.execute(Some(&h), BYZANTIUM, &static_ok, &WASM_V2);
