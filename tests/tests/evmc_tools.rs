@@ -18,12 +18,9 @@ struct Release {
     abi: u32,
     /// The library of that ABI, relative to the workspace root.
     library: &'static str,
-    /// The library `ssvm run` (an ABI 9 host) loads for the expected values: the same file
-    /// for ABI 9, the ABI 9 build of the same source otherwise.
+    /// The library `ssvm run` (a host of ABI 9 and 12) loads for the expected values: the
+    /// same file for ABI 9 and 12, the ABI 9 build of the same source for ABI 7.
     reference: &'static str,
-    /// `make build` builds [`Release::library`]: when false (ABI 12 until the abi12 branch
-    /// is merged) a missing library skips the row even under `CI`.
-    made_by_make_build: bool,
     /// A library of another ABI, which this release's loader must reject.
     other_abi_library: &'static str,
     /// The ABI of [`Release::other_abi_library`].
@@ -40,7 +37,6 @@ const RELEASES: &[Release] = &[
         abi: 7,
         library: ABI7_LIB,
         reference: ABI9_LIB,
-        made_by_make_build: true,
         other_abi_library: ABI9_LIB,
         other_abi: 9,
     },
@@ -49,7 +45,6 @@ const RELEASES: &[Release] = &[
         abi: 9,
         library: ABI9_LIB,
         reference: ABI9_LIB,
-        made_by_make_build: true,
         other_abi_library: ABI7_LIB,
         other_abi: 7,
     },
@@ -58,7 +53,6 @@ const RELEASES: &[Release] = &[
         abi: 12,
         library: ABI12_LIB,
         reference: ABI12_LIB,
-        made_by_make_build: false,
         other_abi_library: ABI9_LIB,
         other_abi: 9,
     },
@@ -89,8 +83,8 @@ fn root() -> PathBuf {
 }
 
 /// Skips (returns `None` after a `SKIP:` line) or, under `CI`, fails with `what`.
-fn missing<T>(what: String, required: bool) -> Option<T> {
-    if required && std::env::var_os("CI").is_some() {
+fn missing<T>(what: String) -> Option<T> {
+    if std::env::var_os("CI").is_some() {
         panic!(
             "CI must run the official EVMC tools, but {what}: run `make evmc-tools` / `make build`"
         );
@@ -110,7 +104,7 @@ fn tools(release: &Release) -> Option<Tools> {
     let root = root();
     let shared = root.join("../shared/third_party/evmc");
     if !shared.is_dir() {
-        return missing(format!("{} not found", shared.display()), true);
+        return missing(format!("{} not found", shared.display()));
     }
     let bin = root
         .join("target/evmc-tools")
@@ -122,19 +116,19 @@ fn tools(release: &Release) -> Option<Tools> {
     };
     for tool in [&tools.evmc, &tools.vmtester] {
         if !tool.is_file() {
-            return missing(format!("{} not built", tool.display()), true);
+            return missing(format!("{} not built", tool.display()));
         }
     }
     Some(tools)
 }
 
 /// An existing library (relative to the root), or `None` after a skip message.
-fn library(path: &str, required: bool) -> Option<PathBuf> {
+fn library(path: &str) -> Option<PathBuf> {
     let full = root().join(path);
     if full.is_file() {
         Some(full)
     } else {
-        missing(format!("{} not built", full.display()), required)
+        missing(format!("{} not built", full.display()))
     }
 }
 
@@ -257,8 +251,7 @@ fn readme_demo_output() -> String {
 
 /// The library `ssvm run` loads for `release`'s expected values, as a string.
 fn reference(release: &Release) -> Option<String> {
-    library(release.reference, release.made_by_make_build)
-        .map(|path| path.to_string_lossy().into_owned())
+    library(release.reference).map(|path| path.to_string_lossy().into_owned())
 }
 
 /// Each row whose tools and library exist, with them.
@@ -267,7 +260,7 @@ fn rows() -> Vec<(&'static Release, Tools, PathBuf)> {
         .iter()
         .filter_map(|r| {
             let tools = tools(r)?;
-            let lib = library(r.library, r.made_by_make_build)?;
+            let lib = library(r.library)?;
             Some((r, tools, lib))
         })
         .collect()
@@ -304,7 +297,7 @@ fn vmtester_rejects_another_abi_cleanly() {
         let Some(tools) = tools(release) else {
             continue;
         };
-        let Some(other) = library(release.other_abi_library, true) else {
+        let Some(other) = library(release.other_abi_library) else {
             continue;
         };
         let other = other.to_str().expect("UTF-8 path");
