@@ -1,18 +1,21 @@
-//! The consensus test host: the Byzantium rules for message frames (value transfer, nested
-//! calls and creates through the VM, create addresses, code deposit and its size limit,
-//! revert on failure) over an in-memory [`WorldState`]. The EVMC function table that exposes
-//! it to the VM lives in [`crate::host_abi`].
+//! The consensus test host: the rules for message frames (value transfer, nested calls and
+//! creates through the VM, create addresses, code deposit and its size limit, revert on
+//! failure) over an in-memory [`WorldState`], with what changes per fork asked from its
+//! [`Rules`] (Byzantium unless set: storage classification, self-destruct, EIP-3541). The
+//! EVMC function tables that expose it to the VM live in [`crate::host_abi`] and
+//! [`crate::host_abi12`].
 
 use crate::evmc_loader::{ExecutionResult, Vm};
 use crate::rlp::{encode_bytes, encode_list, encode_u64};
-use crate::state::{Address, WorldState};
+use crate::rules::{Rules, StorageRule};
+use crate::state::{Address, StorageChange, WorldState};
 use crate::trie::keccak256;
 use ethnum::U256;
 use evmc_sys::{
     evmc_address, evmc_bytes32, evmc_call_kind, evmc_message, evmc_revision, evmc_status_code,
 };
+use ewasm_host::Revision;
 use std::cell::{Ref, RefCell};
-use std::collections::HashMap;
 
 /// Largest deployable code, EIP-170.
 pub const MAX_CODE_SIZE: usize = 24_576;
@@ -40,6 +43,10 @@ pub struct TxEnv {
     pub chain_id: U256,
     /// Block base fee.
     pub base_fee: U256,
+    /// Blob base fee (Cancun on).
+    pub blob_base_fee: U256,
+    /// Versioned hashes of the transaction's blobs (Cancun on).
+    pub blob_hashes: Vec<[u8; 32]>,
 }
 
 impl TxEnv {
@@ -137,22 +144,18 @@ pub fn create_address(sender: &Address, nonce: u64) -> Address {
     address
 }
 
-/// EIP-1153 transient storage: (account, key) → value.
-type TransientStorage = HashMap<(Address, [u8; 32]), [u8; 32]>;
-
 /// The host: a world state, the VM that runs every frame, and the transaction context.
 #[derive(Debug)]
 pub struct Host<'vm> {
     vm: &'vm Vm,
     /// The EVMC revision number in the library's ABI (see [`Vm::execute_rev`]).
     revision: u32,
+    /// The fork rules of frames and transactions.
+    rules: Rules,
     env: TxEnv,
     state: RefCell<WorldState>,
     /// Accounts whose code is running, innermost last (the storage context of DELEGATECALL).
     frames: RefCell<Vec<Address>>,
-    /// EIP-1153 transient storage of the transaction (ABI 12 libraries only; not rolled
-    /// back when a frame fails).
-    transient: RefCell<TransientStorage>,
     trace: bool,
 }
 
@@ -163,17 +166,29 @@ impl<'vm> Host<'vm> {
     }
 
     /// A host running every frame under EVMC revision number `revision` of the library's
-    /// ABI (ABI 12: Paris 10 .. Osaka 14).
+    /// ABI (ABI 12: Paris 10 .. Osaka 14), with Byzantium's frame rules until
+    /// [`Host::with_rules`].
     pub fn new_raw(vm: &'vm Vm, revision: u32, env: TxEnv, state: WorldState) -> Self {
         Host {
             vm,
             revision,
+            rules: Rules::new(Revision::Byzantium),
             env,
             state: RefCell::new(state),
             frames: RefCell::new(Vec::new()),
-            transient: RefCell::new(HashMap::new()),
             trace: false,
         }
+    }
+
+    /// The same host applying the frame and transaction rules of `rules`.
+    pub fn with_rules(mut self, rules: Rules) -> Self {
+        self.rules = rules;
+        self
+    }
+
+    /// The fork rules.
+    pub fn rules(&self) -> Rules {
+        self.rules
     }
 
     /// Prints one stderr line per frame entry and exit when `on`.
@@ -191,18 +206,28 @@ impl<'vm> Host<'vm> {
         &self.env
     }
 
-    /// The transient storage value at `key` of `addr` (zero when unset).
-    pub fn transient(&self, addr: &Address, key: &[u8; 32]) -> [u8; 32] {
-        self.transient
-            .borrow()
-            .get(&(*addr, *key))
-            .copied()
-            .unwrap_or([0; 32])
+    /// Writes storage under the fork's rule: Byzantium (current value only) or net
+    /// metering with the London refunds.
+    pub fn set_storage(&self, addr: &Address, key: &[u8; 32], value: &[u8; 32]) -> StorageChange {
+        let mut state = self.state.borrow_mut();
+        match self.rules.storage() {
+            StorageRule::Byzantium => state.set_storage(addr, key, value),
+            StorageRule::NetLondon => state.set_storage_net(addr, key, value),
+        }
     }
 
-    /// Sets transient storage `key` of `addr`.
-    pub fn set_transient(&self, addr: &Address, key: &[u8; 32], value: &[u8; 32]) {
-        self.transient.borrow_mut().insert((*addr, *key), *value);
+    /// Self-destructs `addr` for `beneficiary` under the fork's rules (EIP-6780 from
+    /// Cancun: only an account created in this transaction is deleted). Returns whether
+    /// the account had not self-destructed before in this transaction.
+    pub fn selfdestruct(&self, addr: &Address, beneficiary: &Address) -> bool {
+        let mut state = self.state.borrow_mut();
+        let first = !state.is_destructed(addr);
+        if self.rules.selfdestruct_only_if_created() && !state.is_created(addr) {
+            state.selfdestruct_keep_account(addr, beneficiary);
+        } else {
+            state.selfdestruct(addr, beneficiary, self.rules.selfdestruct_refund());
+        }
+        first
     }
 
     /// Read access to the state (do not hold across [`Host::call`]).
@@ -296,6 +321,10 @@ impl<'vm> Host<'vm> {
             }
             let snapshot = state.snapshot();
             state.reset_as_contract(&address);
+            state.mark_created(&address);
+            if self.rules.has_access_lists() {
+                state.access_account(&address);
+            }
             if state.transfer(&msg.sender, &address, msg.value).is_err() {
                 state.revert(snapshot);
                 return ExecutionResult::new(evmc_status_code::EVMC_INSUFFICIENT_BALANCE, msg.gas);
@@ -320,7 +349,10 @@ impl<'vm> Host<'vm> {
                 .ok()
                 .and_then(|len| len.checked_mul(CODE_DEPOSIT_GAS_PER_BYTE))
                 .unwrap_or(i64::MAX);
-            if result.output.len() > MAX_CODE_SIZE || deposit > result.gas_left {
+            let starts_ef = result.output.first() == Some(&0xef);
+            if starts_ef && self.rules.rejects_ef_code_and_code_senders() {
+                result = ExecutionResult::new(evmc_status_code::EVMC_FAILURE, 0);
+            } else if result.output.len() > MAX_CODE_SIZE || deposit > result.gas_left {
                 result = ExecutionResult::new(evmc_status_code::EVMC_OUT_OF_GAS, 0);
             } else {
                 self.state.borrow_mut().set_code(&address, &result.output);

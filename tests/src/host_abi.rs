@@ -128,14 +128,21 @@ pub(crate) unsafe extern "C" fn set_storage(
     // SAFETY: `context` is our `Host`.
     let change = unsafe {
         with_host(context, StorageChange::Unchanged, |host| {
-            host.with_state(|s| s.set_storage(&addr, &key, &value))
+            host.set_storage(&addr, &key, &value)
         })
     };
+    // ABI 9 has one status for every write to a dirty slot (EIP-2200's cheap case).
     match change {
         StorageChange::Unchanged => evmc_storage_status::EVMC_STORAGE_UNCHANGED,
         StorageChange::Modified => evmc_storage_status::EVMC_STORAGE_MODIFIED,
         StorageChange::Added => evmc_storage_status::EVMC_STORAGE_ADDED,
         StorageChange::Deleted => evmc_storage_status::EVMC_STORAGE_DELETED,
+        StorageChange::ModifiedAgain
+        | StorageChange::DeletedAdded
+        | StorageChange::ModifiedDeleted
+        | StorageChange::DeletedRestored
+        | StorageChange::AddedDeleted
+        | StorageChange::ModifiedRestored => evmc_storage_status::EVMC_STORAGE_MODIFIED_AGAIN,
     }
 }
 
@@ -217,7 +224,7 @@ pub(crate) unsafe extern "C" fn selfdestruct(
     // SAFETY: `context` is our `Host`.
     unsafe {
         with_host(context, (), |host| {
-            host.with_state(|s| s.selfdestruct(&addr, &beneficiary))
+            host.selfdestruct(&addr, &beneficiary);
         })
     }
 }

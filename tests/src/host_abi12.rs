@@ -1,16 +1,17 @@
 //! The test host's function table in EVMC ABI 12 (`ssvm::evmc::sys12` types), for a
 //! `libssvm.so` built with feature `abi12`. Every callback converts the ABI 12 arguments and
-//! runs the ABI 9 callback of [`crate::host_abi`] over the same [`crate::host::Host`]: the
-//! world, frame and Byzantium transaction rules are the same for both ABIs. What ABI 12 adds:
-//! storage statuses in its numbering, `selfdestruct` returning a bool, the tx context with
-//! `block_prev_randao` and blob fields (none: this host has no blob transactions), transient
-//! storage (per [`crate::host::Host`], not rolled back when a frame fails), messages with
+//! runs the host logic of [`crate::host::Host`] that the ABI 9 table of [`crate::host_abi`]
+//! runs too: world, frame and fork rules are the same for both ABIs. What ABI 12 adds: storage
+//! statuses in its numbering (all nine under net metering), `selfdestruct` returning a bool,
+//! the tx context with `block_prev_randao` and the blob fields of [`crate::host::TxEnv`],
+//! transient storage (in the host's world state: reverted with its frame), messages with
 //! `recipient` and `code_address`, and results with `gas_refund` (this host keeps its own
 //! refund counter, so it ignores the VM's).
 
 use crate::evmc_loader::ExecutionResult;
 use crate::host_abi;
-use evmc_sys::{evmc_bytes32, evmc_call_kind, evmc_message, evmc_storage_status};
+use crate::state::StorageChange;
+use evmc_sys::{evmc_bytes32, evmc_call_kind, evmc_message};
 use ssvm::evmc::sys12 as sys;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 
@@ -56,17 +57,27 @@ unsafe extern "C" fn get_storage(c: Ctx, a: Addr, k: Word) -> sys::evmc_bytes32 
     sys::evmc_bytes32 { bytes: w.bytes }
 }
 
-/// The test host classifies a write by the current value only (Byzantium); in ABI 12
-/// numbering that is assigned, added, deleted or modified.
+/// A storage write classified by the host's fork rules, in ABI 12 numbering.
 unsafe extern "C" fn set_storage(c: Ctx, a: Addr, k: Word, v: Word) -> sys::evmc_storage_status {
     use sys::evmc_storage_status as S;
-    // SAFETY: as in `account_exists`.
-    let status = unsafe { host_abi::set_storage(c.cast(), a.cast(), k.cast(), v.cast()) };
-    match status {
-        evmc_storage_status::EVMC_STORAGE_ADDED => S::EVMC_STORAGE_ADDED,
-        evmc_storage_status::EVMC_STORAGE_DELETED => S::EVMC_STORAGE_DELETED,
-        evmc_storage_status::EVMC_STORAGE_MODIFIED => S::EVMC_STORAGE_MODIFIED,
-        _ => S::EVMC_STORAGE_ASSIGNED,
+    use StorageChange as C;
+    // SAFETY: pointers from the VM per the EVMC contract; the context is our host.
+    let change = unsafe {
+        let (addr, key, value) = ((*a).bytes, (*k).bytes, (*v).bytes);
+        host_abi::with_host(c.cast(), C::Unchanged, |host| {
+            host.set_storage(&addr, &key, &value)
+        })
+    };
+    match change {
+        C::Unchanged | C::ModifiedAgain => S::EVMC_STORAGE_ASSIGNED,
+        C::Added => S::EVMC_STORAGE_ADDED,
+        C::Deleted => S::EVMC_STORAGE_DELETED,
+        C::Modified => S::EVMC_STORAGE_MODIFIED,
+        C::DeletedAdded => S::EVMC_STORAGE_DELETED_ADDED,
+        C::ModifiedDeleted => S::EVMC_STORAGE_MODIFIED_DELETED,
+        C::DeletedRestored => S::EVMC_STORAGE_DELETED_RESTORED,
+        C::AddedDeleted => S::EVMC_STORAGE_ADDED_DELETED,
+        C::ModifiedRestored => S::EVMC_STORAGE_MODIFIED_RESTORED,
     }
 }
 
@@ -93,15 +104,13 @@ unsafe extern "C" fn copy_code(c: Ctx, a: Addr, off: usize, buf: *mut u8, size: 
 }
 
 unsafe extern "C" fn selfdestruct(c: Ctx, a: Addr, b: Addr) -> bool {
-    // SAFETY: as in `account_exists`.
-    let first = unsafe {
+    // SAFETY: pointers from the VM per the EVMC contract; the context is our host.
+    unsafe {
+        let (addr, beneficiary) = ((*a).bytes, (*b).bytes);
         host_abi::with_host(c.cast(), false, |host| {
-            !host.state().is_destructed(&(*a).bytes)
+            host.selfdestruct(&addr, &beneficiary)
         })
-    };
-    // SAFETY: as in `account_exists`.
-    unsafe { host_abi::selfdestruct(c.cast(), a.cast(), b.cast()) };
-    first
+    }
 }
 
 /// A nested call: the ABI 12 message becomes the ABI 9 message the host understands (its
@@ -170,6 +179,24 @@ fn call_kind9(raw: u32) -> Option<evmc_call_kind> {
 unsafe extern "C" fn get_tx_context(c: Ctx) -> sys::evmc_tx_context {
     // SAFETY: the context is our host.
     let tx = unsafe { host_abi::get_tx_context(c.cast()) };
+    // The blob hashes stay in the host's `TxEnv`, alive for the whole execution; a
+    // `[u8; 32]` and the `#[repr(C)]` `evmc_bytes32` have the same layout.
+    // SAFETY: the context is our host.
+    let (blob_base_fee, blob_hashes, blob_hashes_count) = unsafe {
+        host_abi::with_host(c.cast(), ([0; 32], std::ptr::null(), 0), |host| {
+            let env = host.env();
+            let hashes = if env.blob_hashes.is_empty() {
+                std::ptr::null()
+            } else {
+                env.blob_hashes.as_ptr().cast::<sys::evmc_bytes32>()
+            };
+            (
+                env.blob_base_fee.to_be_bytes(),
+                hashes,
+                env.blob_hashes.len(),
+            )
+        })
+    };
     sys::evmc_tx_context {
         tx_gas_price: sys::evmc_bytes32 {
             bytes: tx.tx_gas_price.bytes,
@@ -192,9 +219,11 @@ unsafe extern "C" fn get_tx_context(c: Ctx) -> sys::evmc_tx_context {
         block_base_fee: sys::evmc_bytes32 {
             bytes: tx.block_base_fee.bytes,
         },
-        blob_base_fee: sys::evmc_bytes32::default(),
-        blob_hashes: std::ptr::null(),
-        blob_hashes_count: 0,
+        blob_base_fee: sys::evmc_bytes32 {
+            bytes: blob_base_fee,
+        },
+        blob_hashes,
+        blob_hashes_count,
         initcodes: std::ptr::null(),
         initcodes_count: 0,
     }
@@ -235,7 +264,9 @@ unsafe extern "C" fn get_transient_storage(c: Ctx, a: Addr, k: Word) -> sys::evm
     // SAFETY: pointers from the VM per the EVMC contract; the context is our host.
     let value = unsafe {
         let (addr, key) = ((*a).bytes, (*k).bytes);
-        host_abi::with_host(c.cast(), [0; 32], |host| host.transient(&addr, &key))
+        host_abi::with_host(c.cast(), [0; 32], |host| {
+            host.state().transient(&addr, &key)
+        })
     };
     sys::evmc_bytes32 { bytes: value }
 }
@@ -244,7 +275,9 @@ unsafe extern "C" fn set_transient_storage(c: Ctx, a: Addr, k: Word, v: Word) {
     // SAFETY: pointers from the VM per the EVMC contract; the context is our host.
     unsafe {
         let (addr, key, value) = ((*a).bytes, (*k).bytes, (*v).bytes);
-        host_abi::with_host(c.cast(), (), |host| host.set_transient(&addr, &key, &value))
+        host_abi::with_host(c.cast(), (), |host| {
+            host.with_state(|s| s.set_transient(&addr, &key, &value))
+        })
     }
 }
 

@@ -10,6 +10,7 @@ pub mod inject;
 pub mod modgen;
 pub mod rlp;
 pub mod rng;
+pub mod rules;
 pub mod state;
 pub mod statetest;
 pub mod transaction;

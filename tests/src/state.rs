@@ -91,6 +91,14 @@ struct Substate {
     refund: u64,
     accessed_accounts: BTreeSet<Address>,
     accessed_slots: BTreeSet<(Address, Bytes32)>,
+    /// Values of the slots written in this transaction as they were before its first
+    /// write (EIP-2200's "original value").
+    originals: BTreeMap<(Address, Bytes32), Bytes32>,
+    /// EIP-1153 transient storage; reverted with its frame, gone at the end of the
+    /// transaction.
+    transient: BTreeMap<(Address, Bytes32), Bytes32>,
+    /// Accounts created in this transaction (EIP-6780).
+    created: BTreeSet<Address>,
 }
 
 /// The world state with its transaction substate.
@@ -104,17 +112,43 @@ pub struct WorldState {
 #[derive(Clone, Debug)]
 pub struct Snapshot(WorldState);
 
-/// How a storage write changed the slot (mirrors EVMC's `evmc_storage_status`).
+/// How a storage write changed the slot (mirrors EVMC's `evmc_storage_status`). The first
+/// four are the clean cases (current = original, or any write under Byzantium rules); the
+/// rest exist only under net metering, named as in EVMC 12 (original → current → new).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum StorageChange {
     /// The new value equals the current one.
     Unchanged,
-    /// Non-zero to a different non-zero value.
+    /// Non-zero to a different non-zero value (X → X → Z).
     Modified,
-    /// Zero to non-zero.
+    /// Zero to non-zero (0 → 0 → Z).
     Added,
-    /// Non-zero to zero.
+    /// Non-zero to zero (X → X → 0).
     Deleted,
+    /// A dirty slot written again, no other case (0 → Y → Z, X → Y → Z).
+    ModifiedAgain,
+    /// X → 0 → Z.
+    DeletedAdded,
+    /// X → Y → 0.
+    ModifiedDeleted,
+    /// X → 0 → X.
+    DeletedRestored,
+    /// 0 → Y → 0.
+    AddedDeleted,
+    /// X → Y → X.
+    ModifiedRestored,
+}
+
+/// EIP-3529 (London) amounts of net-metered storage writes, with EIP-2929's costs.
+pub mod net_gas {
+    /// Refund for clearing a slot.
+    pub const CLEAR_REFUND: u64 = 4_800;
+    /// Cost of adding a slot (0 → 0 → Z).
+    pub const SET: u64 = 20_000;
+    /// Cost of changing a clean non-zero slot (5000 − the 2100 cold load).
+    pub const RESET: u64 = 2_900;
+    /// Cost of a warm access, what a dirty write pays.
+    pub const WARM: u64 = 100;
 }
 
 /// A balance was too small for a debit.
@@ -270,25 +304,129 @@ impl WorldState {
         if change == StorageChange::Deleted {
             self.add_refund(SSTORE_CLEAR_REFUND);
         }
+        self.write_slot(address, key, value);
+        change
+    }
+
+    /// Stores `value` in a slot (zero removes it), touching the account.
+    fn write_slot(&mut self, address: &Address, key: &Bytes32, value: &Bytes32) {
         let account = self.account_mut(address);
-        if *value == zero {
+        if *value == [0; 32] {
             account.storage.remove(key);
         } else {
             account.storage.insert(*key, *value);
         }
+    }
+
+    /// Writes a storage slot with net metering (EIP-2200) and the London refunds (EIP-3529)
+    /// against the slot's value at the start of the transaction. Returns the change.
+    pub fn set_storage_net(
+        &mut self,
+        address: &Address,
+        key: &Bytes32,
+        value: &Bytes32,
+    ) -> StorageChange {
+        use net_gas::{CLEAR_REFUND, RESET, SET, WARM};
+        let current = self.storage(address, key);
+        let original = *self
+            .substate
+            .originals
+            .entry((*address, *key))
+            .or_insert(current);
+        let zero = [0u8; 32];
+        let new = *value;
+        let change = if current == new {
+            StorageChange::Unchanged
+        } else if original == current {
+            match (original == zero, new == zero) {
+                (true, _) => StorageChange::Added,
+                (false, true) => StorageChange::Deleted,
+                (false, false) => StorageChange::Modified,
+            }
+        } else {
+            match (
+                original == zero,
+                current == zero,
+                new == zero,
+                new == original,
+            ) {
+                (false, true, _, true) => StorageChange::DeletedRestored,
+                (false, true, _, false) => StorageChange::DeletedAdded,
+                (false, false, true, _) => StorageChange::ModifiedDeleted,
+                (false, false, false, true) => StorageChange::ModifiedRestored,
+                (true, _, true, _) => StorageChange::AddedDeleted,
+                _ => StorageChange::ModifiedAgain,
+            }
+        };
+        // EIP-2200 refund rules with the EIP-3529 amounts.
+        if current != new {
+            if original == current {
+                if original != zero && new == zero {
+                    self.add_refund(CLEAR_REFUND);
+                }
+            } else {
+                if original != zero {
+                    if current == zero {
+                        self.sub_refund(CLEAR_REFUND);
+                    } else if new == zero {
+                        self.add_refund(CLEAR_REFUND);
+                    }
+                }
+                if new == original {
+                    self.add_refund(if original == zero { SET } else { RESET } - WARM);
+                }
+            }
+        }
+        self.write_slot(address, key, &new);
         change
     }
 
     /// Self-destructs `address` in favour of `beneficiary`: the whole balance moves (burnt
     /// when they are the same account), the account is marked for deletion, and the first
-    /// self-destruct of the account in this transaction earns [`SELFDESTRUCT_REFUND`].
-    pub fn selfdestruct(&mut self, address: &Address, beneficiary: &Address) {
+    /// self-destruct of the account in this transaction earns `refund`
+    /// ([`SELFDESTRUCT_REFUND`] before London, 0 after).
+    pub fn selfdestruct(&mut self, address: &Address, beneficiary: &Address, refund: u64) {
         let balance = self.balance(address);
         self.add_balance(beneficiary, balance);
         self.set_balance(address, U256::ZERO);
         if self.substate.destructed.insert(*address) {
-            self.add_refund(SELFDESTRUCT_REFUND);
+            self.add_refund(refund);
         }
+    }
+
+    /// A Cancun self-destruct of an account not created in this transaction (EIP-6780):
+    /// the balance moves to `beneficiary` (stays when it is the account itself); nothing
+    /// is deleted.
+    pub fn selfdestruct_keep_account(&mut self, address: &Address, beneficiary: &Address) {
+        if address != beneficiary {
+            let balance = self.balance(address);
+            self.add_balance(beneficiary, balance);
+            self.set_balance(address, U256::ZERO);
+        }
+    }
+
+    /// Records that `address` was created in this transaction.
+    pub fn mark_created(&mut self, address: &Address) {
+        self.substate.created.insert(*address);
+    }
+
+    /// Whether `address` was created in this transaction.
+    pub fn is_created(&self, address: &Address) -> bool {
+        self.substate.created.contains(address)
+    }
+
+    /// The transient storage value at `key` of `address` (zero when unset).
+    pub fn transient(&self, address: &Address, key: &Bytes32) -> Bytes32 {
+        self.substate
+            .transient
+            .get(&(*address, *key))
+            .copied()
+            .unwrap_or([0; 32])
+    }
+
+    /// Sets transient storage `key` of `address`.
+    pub fn set_transient(&mut self, address: &Address, key: &Bytes32, value: &Bytes32) {
+        self.substate.transient.insert((*address, *key), *value);
     }
 
     /// Whether `address` self-destructed in this transaction.
@@ -299,6 +437,11 @@ impl WorldState {
     /// Adds to the refund counter.
     pub fn add_refund(&mut self, amount: u64) {
         self.substate.refund = self.substate.refund.saturating_add(amount);
+    }
+
+    /// Takes back from the refund counter (EIP-2200; never below zero).
+    pub fn sub_refund(&mut self, amount: u64) {
+        self.substate.refund = self.substate.refund.saturating_sub(amount);
     }
 
     /// The refund counter.
@@ -515,14 +658,101 @@ mod tests {
                 ..Account::default()
             },
         );
-        state.selfdestruct(&A, &B);
-        state.selfdestruct(&A, &B);
+        state.selfdestruct(&A, &B, SELFDESTRUCT_REFUND);
+        state.selfdestruct(&A, &B, SELFDESTRUCT_REFUND);
         assert_eq!(state.refund(), SELFDESTRUCT_REFUND);
         assert_eq!(state.balance(&B), U256::new(9));
         assert!(state.is_destructed(&A));
         state.finalize();
         assert!(!state.exists(&A));
         assert_eq!(state.balance(&B), U256::new(9));
+    }
+
+    /// EIP-3529's table of SSTORE refunds (original, then the values written in order, the
+    /// refund after the last write); gas is the VM's, from the returned status.
+    #[test]
+    fn net_storage_follows_the_eip_3529_refund_table() {
+        use StorageChange::*;
+        let cases: &[(u8, &[u8], &[StorageChange], u64)] = &[
+            (0, &[0], &[Unchanged], 0),
+            (0, &[1], &[Added], 0),
+            (1, &[0], &[Deleted], 4_800),
+            (1, &[2], &[Modified], 0),
+            (1, &[1], &[Unchanged], 0),
+            // 0 → 1 → 0: restored to the original zero, 20000 − 100 back.
+            (0, &[1, 0], &[Added, AddedDeleted], 19_900),
+            (0, &[1, 2], &[Added, ModifiedAgain], 0),
+            // 1 → 0 → 1: the clear refund is taken back, 2900 − 100 given.
+            (1, &[0, 1], &[Deleted, DeletedRestored], 2_800),
+            (1, &[0, 2], &[Deleted, DeletedAdded], 0),
+            (1, &[2, 0], &[Modified, ModifiedDeleted], 4_800),
+            (1, &[2, 1], &[Modified, ModifiedRestored], 2_800),
+            (1, &[2, 3], &[Modified, ModifiedAgain], 0),
+            (
+                1,
+                &[0, 1, 0],
+                &[Deleted, DeletedRestored, Deleted],
+                2_800 + 4_800,
+            ),
+        ];
+        for (original, writes, changes, refund) in cases {
+            let mut state = WorldState::new();
+            let mut storage = BTreeMap::new();
+            storage.insert(word(1), word(*original));
+            state.insert_account(
+                A,
+                Account {
+                    storage,
+                    ..Account::default()
+                },
+            );
+            let got: Vec<StorageChange> = writes
+                .iter()
+                .map(|v| state.set_storage_net(&A, &word(1), &word(*v)))
+                .collect();
+            assert_eq!(&got, changes, "{original} {writes:?}");
+            assert_eq!(state.refund(), *refund, "{original} {writes:?}");
+            assert_eq!(state.storage(&A, &word(1)), word(*writes.last().unwrap()));
+        }
+    }
+
+    #[test]
+    fn transient_storage_reverts_with_its_frame_and_ends_with_the_transaction() {
+        let mut state = WorldState::new();
+        state.set_transient(&A, &word(1), &word(7));
+        let snapshot = state.snapshot();
+        state.set_transient(&A, &word(1), &word(9));
+        state.set_transient(&B, &word(1), &word(5));
+        assert_eq!(state.transient(&A, &word(1)), word(9));
+        state.revert(snapshot);
+        assert_eq!(state.transient(&A, &word(1)), word(7));
+        assert_eq!(state.transient(&B, &word(1)), [0; 32]);
+        state.finalize();
+        assert_eq!(state.transient(&A, &word(1)), [0; 32]);
+        assert_eq!(
+            state.state_root(),
+            EMPTY_TRIE_ROOT,
+            "never part of the state"
+        );
+    }
+
+    #[test]
+    fn cancun_selfdestruct_keeps_the_account() {
+        let mut state = WorldState::new();
+        state.insert_account(
+            A,
+            Account {
+                balance: U256::new(9),
+                nonce: 1,
+                ..Account::default()
+            },
+        );
+        state.selfdestruct_keep_account(&A, &A);
+        assert_eq!(state.balance(&A), U256::new(9), "to itself: nothing moves");
+        state.selfdestruct_keep_account(&A, &B);
+        state.finalize();
+        assert_eq!(state.balance(&B), U256::new(9));
+        assert_eq!(state.nonce(&A), 1, "A is kept");
     }
 
     #[test]
@@ -536,7 +766,7 @@ mod tests {
                 ..Account::default()
             },
         );
-        state.selfdestruct(&A, &A);
+        state.selfdestruct(&A, &A, SELFDESTRUCT_REFUND);
         assert_eq!(state.balance(&A), U256::ZERO);
     }
 }

@@ -52,6 +52,12 @@ pub struct Env {
     pub number: u64,
     /// currentTimestamp.
     pub timestamp: u64,
+    /// currentRandom (Paris on; PREVRANDAO), when given.
+    pub random: Option<Bytes32>,
+    /// currentBaseFee (London on; zero when absent).
+    pub base_fee: U256,
+    /// currentExcessBlobGas (Cancun on; zero when absent).
+    pub excess_blob_gas: u64,
 }
 
 /// The transaction template: post entries pick one data, gas limit and value by index.
@@ -63,8 +69,15 @@ pub struct TxTemplate {
     pub gas_limit: Vec<u64>,
     /// Candidate values.
     pub value: Vec<U256>,
-    /// Gas price.
+    /// Gas price (`gasPrice`), or the most the sender pays per gas (`maxFeePerGas`) of a
+    /// dynamic-fee transaction.
     pub gas_price: U256,
+    /// `maxPriorityFeePerGas` of a dynamic-fee transaction (EIP-1559); `None` for `gasPrice`.
+    pub max_priority_fee: Option<U256>,
+    /// `blobVersionedHashes` of a blob transaction (EIP-4844; empty otherwise).
+    pub blob_hashes: Vec<Bytes32>,
+    /// `maxFeePerBlobGas` of a blob transaction (zero otherwise).
+    pub max_fee_per_blob_gas: U256,
     /// Nonce.
     pub nonce: u64,
     /// Sender address derived from the secret key.
@@ -199,6 +212,16 @@ fn parse_env(env: Field<'_>) -> Result<Env, LoadError> {
         gas_limit: env.field("currentGasLimit")?.u64()?,
         number: env.field("currentNumber")?.u64()?,
         timestamp: env.field("currentTimestamp")?.u64()?,
+        random: env
+            .optional("currentRandom")?
+            .map(|f| f.bytes32())
+            .transpose()?,
+        base_fee: env
+            .optional("currentBaseFee")?
+            .map_or(Ok(U256::ZERO), |f| f.u256())?,
+        excess_blob_gas: env
+            .optional("currentExcessBlobGas")?
+            .map_or(Ok(0), |f| f.u64())?,
     })
 }
 
@@ -249,6 +272,28 @@ fn parse_tx(tx: Field<'_>) -> Result<TxTemplate, LoadError> {
     let secret_field = tx.field("secretKey")?;
     let secret = secret_field.bytes32()?;
     let sender = sender_from_secret_key(&secret).map_err(|m| secret_field.error(m))?;
+    // A legacy `gasPrice`, or the EIP-1559 pair.
+    let (gas_price, max_priority_fee) = match tx.optional("gasPrice")? {
+        Some(price) => (price.u256()?, None),
+        None => match tx.optional("maxFeePerGas")? {
+            Some(max_fee) => (
+                max_fee.u256()?,
+                Some(tx.field("maxPriorityFeePerGas")?.u256()?),
+            ),
+            None => {
+                let missing = tx.child("gasPrice", tx.value);
+                return Err(missing.error("missing (nor maxFeePerGas given)".into()));
+            }
+        },
+    };
+    let blob_hashes = match tx.optional("blobVersionedHashes")? {
+        Some(list) => list
+            .array()?
+            .into_iter()
+            .map(|f| f.bytes32())
+            .collect::<Result<_, _>>()?,
+        None => Vec::new(),
+    };
     Ok(TxTemplate {
         data: tx
             .field("data")?
@@ -268,7 +313,12 @@ fn parse_tx(tx: Field<'_>) -> Result<TxTemplate, LoadError> {
             .into_iter()
             .map(|f| f.u256())
             .collect::<Result<_, _>>()?,
-        gas_price: tx.field("gasPrice")?.u256()?,
+        gas_price,
+        max_priority_fee,
+        blob_hashes,
+        max_fee_per_blob_gas: tx
+            .optional("maxFeePerBlobGas")?
+            .map_or(Ok(U256::ZERO), |f| f.u256())?,
         nonce: tx.field("nonce")?.u64()?,
         sender,
         to,
@@ -352,6 +402,12 @@ impl<'a> Field<'a> {
             Some(value) => Ok(self.child(name, value)),
             None => Err(self.child(name, self.value).error("missing".into())),
         }
+    }
+
+    /// The field `name` when present.
+    fn optional(&self, name: &str) -> Result<Option<Field<'a>>, LoadError> {
+        let object = self.object()?;
+        Ok(object.get(name).map(|value| self.child(name, value)))
     }
 
     fn object(&self) -> Result<&'a serde_json::Map<String, Value>, LoadError> {

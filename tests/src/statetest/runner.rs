@@ -6,36 +6,51 @@ use super::diff::explain_root_mismatch;
 use super::loader::{collect_files, load_file, PostEntry, StateTest};
 use crate::evmc_loader::Vm;
 use crate::host::{Host, TxEnv};
+use crate::rules::Rules;
 use crate::state::{Bytes32, WorldState};
 use crate::transaction::{execute, InvalidTx, Transaction};
 use ethnum::U256;
-use evmc_sys::{evmc_revision, evmc_status_code};
+use evmc_sys::evmc_status_code;
+use ewasm_host::Revision;
 use regex::Regex;
 use std::io::Write;
 use std::path::PathBuf;
 
-/// Fork names of the test format and their EVMC revisions (single source of truth).
-pub const FORKS: &[(&str, evmc_revision)] = &[
-    ("Frontier", evmc_revision::EVMC_FRONTIER),
-    ("Homestead", evmc_revision::EVMC_HOMESTEAD),
-    ("EIP150", evmc_revision::EVMC_TANGERINE_WHISTLE),
-    ("EIP158", evmc_revision::EVMC_SPURIOUS_DRAGON),
-    ("Byzantium", evmc_revision::EVMC_BYZANTIUM),
-    ("Constantinople", evmc_revision::EVMC_CONSTANTINOPLE),
-    ("ConstantinopleFix", evmc_revision::EVMC_PETERSBURG),
-    ("Petersburg", evmc_revision::EVMC_PETERSBURG),
-    ("Istanbul", evmc_revision::EVMC_ISTANBUL),
-    ("Berlin", evmc_revision::EVMC_BERLIN),
-    ("London", evmc_revision::EVMC_LONDON),
-    ("Shanghai", evmc_revision::EVMC_SHANGHAI),
+/// Fork names of the test format and their revisions (single source of truth). Which of
+/// them the host implements is [`Rules::implemented`]'s answer.
+pub const FORKS: &[(&str, Revision)] = &[
+    ("Frontier", Revision::Frontier),
+    ("Homestead", Revision::Homestead),
+    ("EIP150", Revision::TangerineWhistle),
+    ("EIP158", Revision::SpuriousDragon),
+    ("Byzantium", Revision::Byzantium),
+    ("Constantinople", Revision::Constantinople),
+    ("ConstantinopleFix", Revision::Petersburg),
+    ("Petersburg", Revision::Petersburg),
+    ("Istanbul", Revision::Istanbul),
+    ("Berlin", Revision::Berlin),
+    ("London", Revision::London),
+    ("Paris", Revision::Paris),
+    ("Merge", Revision::Paris),
+    ("Shanghai", Revision::Shanghai),
+    ("Cancun", Revision::Cancun),
+    ("Prague", Revision::Prague),
+    ("Osaka", Revision::Osaka),
 ];
 
-/// The only fork whose transaction rules this host implements.
-pub const HOST_FORK: evmc_revision = evmc_revision::EVMC_BYZANTIUM;
-
 /// The revision of a fork name.
-pub fn fork_revision(name: &str) -> Option<evmc_revision> {
+pub fn fork_revision(name: &str) -> Option<Revision> {
     FORKS.iter().find(|(n, _)| *n == name).map(|(_, r)| *r)
+}
+
+/// The EVMC revision number of `revision` in a library of EVMC ABI `abi`, or `None` when
+/// that ABI's header does not define it (ABI 9 has no Paris and nothing after Shanghai).
+pub fn abi_revision_number(revision: Revision, abi: i32) -> Option<u32> {
+    let name = crate::cli::REVISION_NAMES_12
+        .iter()
+        .find(|(_, number)| *number == revision as u32)?
+        .0;
+    crate::cli::revision_number(name, abi).ok()
 }
 
 /// Runner options.
@@ -121,24 +136,41 @@ pub fn build_transaction(test: &StateTest, post: &PostEntry) -> Transaction {
         nonce: tx.nonce,
         gas_limit: tx.gas_limit.get(post.gas).copied().unwrap_or(0),
         gas_price: tx.gas_price,
+        max_priority_fee: tx.max_priority_fee,
         value: tx.value.get(post.value).copied().unwrap_or(U256::ZERO),
         data: tx.data.get(post.data).cloned().unwrap_or_default(),
+        blob_hashes: tx.blob_hashes.clone(),
+        max_fee_per_blob_gas: tx.max_fee_per_blob_gas,
     }
 }
 
-/// The transaction context of a test.
-pub fn tx_env(test: &StateTest, tx: &Transaction) -> TxEnv {
+/// The transaction context of a test under `rules`: from Paris `currentRandom` (when given)
+/// in place of the difficulty, from London the base fee, from Cancun the blob base fee of
+/// `currentExcessBlobGas` and the transaction's blob hashes.
+pub fn tx_env(test: &StateTest, tx: &Transaction, rules: &Rules) -> TxEnv {
     let clamp = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
+    let env = &test.env;
+    let base_fee = if rules.has_base_fee() {
+        env.base_fee
+    } else {
+        U256::ZERO
+    };
+    let difficulty = match env.random {
+        Some(random) if rules.revision() >= Revision::Paris => U256::from_be_bytes(random),
+        _ => env.difficulty,
+    };
     TxEnv {
-        gas_price: tx.gas_price,
+        gas_price: tx.effective_gas_price(base_fee),
         origin: tx.sender,
-        coinbase: test.env.coinbase,
-        number: clamp(test.env.number),
-        timestamp: clamp(test.env.timestamp),
-        gas_limit: clamp(test.env.gas_limit),
-        difficulty: test.env.difficulty,
+        coinbase: env.coinbase,
+        number: clamp(env.number),
+        timestamp: clamp(env.timestamp),
+        gas_limit: clamp(env.gas_limit),
+        difficulty,
         chain_id: U256::ONE,
-        base_fee: U256::ZERO,
+        base_fee,
+        blob_base_fee: rules.blob_base_fee(env.excess_blob_gas),
+        blob_hashes: tx.blob_hashes.clone(),
     }
 }
 
@@ -157,13 +189,20 @@ pub fn run_case(vm: &Vm, test: &StateTest, post: &PostEntry, trace: bool) -> Cas
     let Some(revision) = fork_revision(&post.fork) else {
         return skip(format!("unknown fork `{}`", post.fork));
     };
-    if revision != HOST_FORK {
-        return skip(format!(
-            "the test host implements {HOST_FORK:?} transaction rules only"
-        ));
+    let rules = Rules::new(revision);
+    if let Err(reason) = rules.implemented() {
+        return skip(reason);
     }
+    let Some(number) = abi_revision_number(revision, vm.abi_version()) else {
+        return skip(format!(
+            "{} needs a library of EVMC ABI 12 (this one has ABI {})",
+            post.fork,
+            vm.abi_version()
+        ));
+    };
     let tx = build_transaction(test, post);
-    let mut host = Host::new(vm, revision, tx_env(test, &tx), test.pre.clone());
+    let env = tx_env(test, &tx, &rules);
+    let mut host = Host::new_raw(vm, number, env, test.pre.clone()).with_rules(rules);
     host.set_trace(trace);
     let outcome = execute(&host, &tx).map(|o| (o.status, o.gas_used));
     let post_state = host.into_state();
@@ -313,17 +352,29 @@ mod tests {
     fn fork_table_covers_every_revision_once_per_name() {
         let names: std::collections::BTreeSet<&str> = FORKS.iter().map(|(n, _)| *n).collect();
         assert_eq!(names.len(), FORKS.len(), "duplicate fork name");
-        for raw in 0..=evmc_revision::EVMC_MAX_REVISION as u32 {
+        for revision in Revision::ALL {
             assert!(
-                FORKS.iter().any(|(_, r)| *r as u32 == raw),
-                "revision {raw} has no fork name"
+                FORKS.iter().any(|(_, r)| *r == revision),
+                "{revision:?} has no fork name"
             );
         }
-        assert_eq!(
-            fork_revision("Byzantium"),
-            Some(evmc_revision::EVMC_BYZANTIUM)
-        );
+        assert_eq!(fork_revision("Byzantium"), Some(Revision::Byzantium));
+        assert_eq!(fork_revision("Cancun"), Some(Revision::Cancun));
         assert_eq!(fork_revision("byzantium"), None);
+    }
+
+    #[test]
+    fn revision_numbers_per_abi() {
+        use crate::evmc_loader::ABI12;
+        let abi9 = evmc_sys::EVMC_ABI_VERSION as i32;
+        assert_eq!(abi_revision_number(Revision::Byzantium, abi9), Some(4));
+        assert_eq!(abi_revision_number(Revision::Byzantium, ABI12), Some(4));
+        assert_eq!(abi_revision_number(Revision::Shanghai, abi9), Some(10));
+        assert_eq!(abi_revision_number(Revision::Shanghai, ABI12), Some(11));
+        assert_eq!(abi_revision_number(Revision::Paris, abi9), None);
+        assert_eq!(abi_revision_number(Revision::Cancun, abi9), None);
+        assert_eq!(abi_revision_number(Revision::Cancun, ABI12), Some(12));
+        assert_eq!(abi_revision_number(Revision::Prague, ABI12), Some(13));
     }
 
     #[test]
