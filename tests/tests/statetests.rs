@@ -58,7 +58,24 @@ fn run_suite(
     tests: PathBuf,
     options: &'static [(&'static str, &'static str)],
 ) -> Option<(usize, usize, String)> {
-    let library = default_library_path();
+    run_suite_on(default_library_path(), tests, options).map(|s| (s.passed, s.failed, s.report))
+}
+
+/// What a run of the state-test runner counted and printed.
+struct SuiteRun {
+    passed: usize,
+    failed: usize,
+    skipped: usize,
+    report: String,
+}
+
+/// Runs every case under `tests` on `library` with the VM `options`; `None` (after a SKIP
+/// line) when the library cannot be loaded.
+fn run_suite_on(
+    library: PathBuf,
+    tests: PathBuf,
+    options: &'static [(&'static str, &'static str)],
+) -> Option<SuiteRun> {
     if let Err(e) = Vm::load(&library) {
         eprintln!("SKIP: {e}");
         return None;
@@ -76,11 +93,12 @@ fn run_suite(
         Ok::<_, String>((summary, out))
     })
     .unwrap();
-    Some((
-        summary.passed,
-        summary.failed,
-        String::from_utf8_lossy(&out).into_owned(),
-    ))
+    Some(SuiteRun {
+        passed: summary.passed,
+        failed: summary.failed,
+        skipped: summary.skipped,
+        report: String::from_utf8_lossy(&out).into_owned(),
+    })
 }
 
 #[test]
@@ -176,6 +194,77 @@ fn fixture_metering_state_tests_pass_with_metering_on() {
     };
     assert!(passed > 0, "no case ran:\n{report}");
     assert_eq!(failed, 0, "metering fixture state tests failed:\n{report}");
+}
+
+/// `fixtures/state/GeneralStateTests/stCancun`: transactions at Paris to Prague.
+fn cancun_dir() -> PathBuf {
+    fixtures_dir().join("GeneralStateTests/stCancun")
+}
+
+/// The ABI 12 library (`make abi12`); under `CI` it must be built.
+fn abi12_library() -> Option<PathBuf> {
+    let path = PathBuf::from(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/../target/abi12/release/libssvm.so"
+    ));
+    if path.is_file() {
+        return Some(path);
+    }
+    assert!(
+        std::env::var_os("CI").is_none(),
+        "CI must run the Cancun state tests: {} not built (make abi12)",
+        path.display()
+    );
+    eprintln!("SKIP: {} not built (make abi12)", path.display());
+    None
+}
+
+#[test]
+fn cancun_and_prague_state_tests_pass_on_the_abi12_library() {
+    let Some(library) = abi12_library() else {
+        return;
+    };
+    let run = run_suite_on(library, cancun_dir(), &[]).expect("the ABI 12 library loads");
+    let report = &run.report;
+    assert_eq!((run.failed, run.skipped), (0, 0), "{report}");
+    for fork in ["Paris", "Shanghai", "Cancun", "Prague"] {
+        assert!(
+            report.contains(&format!(" {fork}[")),
+            "no {fork} case:\n{report}"
+        );
+    }
+    let cancun_or_prague = report
+        .lines()
+        .filter(|l| l.contains(" PASS ") && (l.contains(" Cancun[") || l.contains(" Prague[")))
+        .filter_map(|l| l.split(" PASS ").nth(1)?.split_whitespace().next())
+        .collect::<std::collections::BTreeSet<_>>();
+    assert!(
+        cancun_or_prague.len() >= 5,
+        "fewer than five tests pass at Cancun or Prague:\n{report}"
+    );
+    eprintln!(
+        "stCancun on ABI 12: {} passed ({} tests at Cancun or Prague)",
+        run.passed,
+        cancun_or_prague.len()
+    );
+}
+
+#[test]
+fn cancun_state_tests_are_skipped_by_name_on_an_abi9_library() {
+    let Some(run) = run_suite_on(default_library_path(), cancun_dir(), &[]) else {
+        return;
+    };
+    let report = &run.report;
+    assert_eq!(run.failed, 0, "{report}");
+    assert!(
+        report.contains("SKIP cancunTransientStorage Cancun[0] d0 g0 v0: Cancun needs a library of EVMC ABI 12 (this one has ABI 9)"),
+        "{report}"
+    );
+    // Shanghai exists in ABI 9 (its revision 10): that case runs.
+    assert!(
+        report.contains("PASS cancunSelfDestructOnlyInCreatingTx Shanghai[0]"),
+        "{report}"
+    );
 }
 
 /// `<workspace>/fixtures/clang22`.
