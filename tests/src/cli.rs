@@ -50,16 +50,19 @@ pub const REVISION_NAMES_12: &[(&str, u32)] = &[
     ("Osaka", 14),
 ];
 
+/// The last revision of EVMC ABI 7 (Berlin, 8): its header has no London.
+const ABI7_MAX_REVISION: u32 = 8;
+
 /// The (name, EVMC number) table of revisions for a library of EVMC ABI `abi`.
 fn revision_table(abi: i32) -> Vec<(&'static str, u32)> {
     if abi == crate::evmc_loader::ABI12 {
-        REVISION_NAMES_12.to_vec()
-    } else {
-        REVISION_NAMES
-            .iter()
-            .map(|(n, r)| (*n, *r as u32))
-            .collect()
+        return REVISION_NAMES_12.to_vec();
     }
+    REVISION_NAMES
+        .iter()
+        .map(|(n, r)| (*n, *r as u32))
+        .filter(|(_, r)| abi != crate::evmc_loader::ABI7 || *r <= ABI7_MAX_REVISION)
+        .collect()
 }
 
 /// The EVMC revision number of a `--rev` argument for a library of ABI `abi`: a number of
@@ -544,6 +547,10 @@ mod tests {
         assert_eq!(revision_number("cancun", ABI12), Ok(12));
         assert_eq!(revision_number("Paris", ABI12), Ok(10));
         assert_eq!(revision_number("Osaka", ABI12), Ok(14));
+        let abi7 = crate::evmc_loader::ABI7;
+        assert_eq!(revision_number("Berlin", abi7), Ok(8));
+        assert!(revision_number("London", abi7).is_err());
+        assert!(revision_number("9", abi7).is_err());
         assert_eq!(revision_number("12", ABI12), Ok(12));
         assert!(revision_number("15", ABI12).is_err());
         assert!(revision_number("Cancun", 9).is_err());

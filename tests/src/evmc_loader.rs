@@ -66,7 +66,7 @@ impl fmt::Display for LoadError {
             }
             LoadError::AbiMismatch { path, found } => write!(
                 f,
-                "{}: EVMC ABI version {found}, this host speaks {} and 12",
+                "{}: EVMC ABI version {found}, this host speaks 7, {} and 12",
                 path.display(),
                 EVMC_ABI_VERSION as i32
             ),
@@ -197,6 +197,8 @@ const _: () = assert!(
 
 /// The EVMC ABI version of libraries built with feature `abi12`.
 pub const ABI12: i32 = 12;
+/// The EVMC ABI version of libraries built with feature `abi7`.
+pub const ABI7: i32 = 7;
 
 type RawExecuteFn = unsafe extern "C" fn(
     *mut evmc_vm,
@@ -246,8 +248,8 @@ pub fn status_from_raw(raw: i32) -> evmc_status_code {
 pub struct Vm {
     instance: NonNull<evmc_vm>,
     path: PathBuf,
-    /// The instance's EVMC ABI version: 9, or 12 (then `execute` speaks ABI 12 through
-    /// [`crate::host_abi12`]).
+    /// The instance's EVMC ABI version: 9, 7 or 12 (then `execute` speaks ABI 7 or 12
+    /// through [`crate::host_abi7`] or [`crate::host_abi12`]).
     abi: i32,
     // Declared last so it is dropped after `destroy` ran in `Drop`.
     _library: Option<libloading::Library>,
@@ -295,7 +297,7 @@ impl Vm {
             abi,
             _library: Some(library),
         };
-        if abi != EVMC_ABI_VERSION as i32 && abi != ABI12 {
+        if ![EVMC_ABI_VERSION as i32, ABI7, ABI12].contains(&abi) {
             // `vm` is dropped here: destroying an instance is fine whatever its ABI, as
             // `abi_version` and `destroy` come first in every EVMC ABI's layout.
             return Err(LoadError::AbiMismatch {
@@ -325,7 +327,7 @@ impl Vm {
         unsafe { self.instance.as_ref() }
     }
 
-    /// The instance's EVMC ABI version (9 or 12).
+    /// The instance's EVMC ABI version (9, 7 or 12).
     pub fn abi_version(&self) -> i32 {
         self.abi
     }
@@ -392,8 +394,9 @@ impl Vm {
     }
 
     /// [`Vm::execute`] with the revision as the EVMC number of the library's ABI (ABI 12
-    /// numbers Paris 10 .. Osaka 14; ABI 9 Shanghai 10). An ABI 12 library is driven with
-    /// [`crate::host_abi12::HOST_INTERFACE_12`], which only serves this crate's
+    /// numbers Paris 10 .. Osaka 14; ABI 9 Shanghai 10; ABI 7 stops at Berlin 8). An ABI 7
+    /// or ABI 12 library is driven with [`crate::host_abi7::HOST_INTERFACE_7`] or
+    /// [`crate::host_abi12::HOST_INTERFACE_12`], which only serve this crate's
     /// [`crate::host::Host`]: `host` must then be [`crate::host_abi::HOST_INTERFACE`] (any
     /// other table gets INTERNAL_ERROR without running).
     ///
@@ -443,8 +446,19 @@ impl Vm {
                 )
             };
         }
+        let host: *const evmc_host_interface = if self.abi == ABI7 {
+            if !std::ptr::eq(host, &crate::host_abi::HOST_INTERFACE) {
+                return ExecutionResult::new(evmc_status_code::EVMC_INTERNAL_ERROR, 0);
+            }
+            // An ABI 7 VM reads the table as ABI 7's `evmc_host_interface`, which
+            // `HostInterface7` is (asserted in `host_abi7`).
+            std::ptr::from_ref(&crate::host_abi7::HOST_INTERFACE_7).cast()
+        } else {
+            host
+        };
         // SAFETY: only the declared types of the revision and the returned status change (C
-        // enums, read as integers); `RawResult` has `evmc_result`'s layout (asserted below).
+        // enums, read as integers); `RawResult` has `evmc_result`'s layout (asserted below),
+        // and ABI 7's `execute`, message and result have ABI 9's layout (`host_abi7`).
         let execute: RawExecuteFn = unsafe { std::mem::transmute(execute) };
         let code_ptr = if code.is_empty() {
             std::ptr::null()

@@ -4,6 +4,7 @@ pub mod evmc_loader;
 pub mod host;
 pub mod host_abi;
 pub mod host_abi12;
+pub mod host_abi7;
 #[cfg(test)]
 mod host_frames_tests;
 pub mod inject;

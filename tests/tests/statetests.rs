@@ -201,22 +201,60 @@ fn cancun_dir() -> PathBuf {
     fixtures_dir().join("GeneralStateTests/stCancun")
 }
 
-/// The ABI 12 library (`make abi12`); under `CI` it must be built.
-fn abi12_library() -> Option<PathBuf> {
-    let path = PathBuf::from(concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../target/abi12/release/libssvm.so"
-    ));
+/// The library of `make <target>` (`abi7`, `abi12`) at `target/<target>/release`; under `CI`
+/// it must be built.
+fn built_library(target: &str) -> Option<PathBuf> {
+    let path = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join(format!("../target/{target}/release/libssvm.so"));
     if path.is_file() {
         return Some(path);
     }
     assert!(
         std::env::var_os("CI").is_none(),
-        "CI must run the Cancun state tests: {} not built (make abi12)",
+        "CI must run the state tests on every build: {} not built (make {target})",
         path.display()
     );
-    eprintln!("SKIP: {} not built (make abi12)", path.display());
+    eprintln!("SKIP: {} not built (make {target})", path.display());
     None
+}
+
+fn abi12_library() -> Option<PathBuf> {
+    built_library("abi12")
+}
+
+#[test]
+fn consensus_suites_pass_on_the_abi7_and_abi12_libraries() {
+    // The public suite (when present) and ours, then ours with metering, on the two builds
+    // the tests above do not load; the only skips are revisions the ABI lacks.
+    for target in ["abi7", "abi12"] {
+        let Some(library) = built_library(target) else {
+            continue;
+        };
+        if let Some(suite) = suite_dir() {
+            let run = run_suite_on(library.clone(), suite.join("GeneralStateTests"), &[])
+                .expect("the library loads");
+            assert_eq!((run.failed, run.skipped), (0, 0), "{}", run.report);
+            assert!(run.passed >= 151, "{}", run.report);
+            eprintln!("{target}: public suite {} passed", run.passed);
+        }
+        for (tests, options) in [
+            (fixtures_dir().join("GeneralStateTests"), &[][..]),
+            (
+                fixtures_dir().join("MeteringStateTests"),
+                &[("metering", "true")][..],
+            ),
+        ] {
+            let run = run_suite_on(library.clone(), tests, options).expect("the library loads");
+            let report = &run.report;
+            assert_eq!(run.failed, 0, "{report}");
+            let unexplained = report
+                .lines()
+                .filter(|l| l.contains(" SKIP ") && !l.contains("is not a revision of EVMC ABI"))
+                .count();
+            assert_eq!(unexplained, 0, "{report}");
+            eprintln!("{target}: {} passed, {} skipped", run.passed, run.skipped);
+        }
+    }
 }
 
 #[test]
@@ -257,7 +295,7 @@ fn cancun_state_tests_are_skipped_by_name_on_an_abi9_library() {
     let report = &run.report;
     assert_eq!(run.failed, 0, "{report}");
     assert!(
-        report.contains("SKIP cancunTransientStorage Cancun[0] d0 g0 v0: Cancun needs a library of EVMC ABI 12 (this one has ABI 9)"),
+        report.contains("SKIP cancunTransientStorage Cancun[0] d0 g0 v0: Cancun is not a revision of EVMC ABI 9 (this library); the ABI 12 library has it"),
         "{report}"
     );
     // Shanghai exists in ABI 9 (its revision 10): that case runs.

@@ -195,7 +195,7 @@ pub fn run_case(vm: &Vm, test: &StateTest, post: &PostEntry, trace: bool) -> Cas
     }
     let Some(number) = abi_revision_number(revision, vm.abi_version()) else {
         return skip(format!(
-            "{} needs a library of EVMC ABI 12 (this one has ABI {})",
+            "{} is not a revision of EVMC ABI {} (this library); the ABI 12 library has it",
             post.fork,
             vm.abi_version()
         ));
