@@ -2,12 +2,15 @@
 //! an in-memory host, optionally create-then-call and benchmark) and `ssvm-statetest` (run
 //! GeneralStateTests). Argument parsing is by hand; `main`s only forward `std::env::args`.
 
-use crate::evmc_loader::{default_library_path, parse_option, parse_vm_spec, Vm};
+use crate::evmc_loader::{
+    abi_revision_number, default_library_path, parse_option, parse_vm_spec, Vm,
+};
 use crate::host::{Host, Message, TxEnv};
 use crate::state::{Account, Address, WorldState};
 use crate::statetest::runner::{run_paths, RunOptions};
 use ethnum::U256;
-use evmc_sys::{evmc_call_kind, evmc_revision, evmc_status_code};
+use evmc_sys::{evmc_call_kind, evmc_status_code};
+use ewasm_host::Revision;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -15,53 +18,31 @@ use std::time::{Duration, Instant};
 /// Exit status for usage, input and library-loading errors.
 pub const EXIT_USAGE: i32 = 2;
 
-/// Revision names accepted by `--rev` (case-insensitive), with their EVMC revisions.
-pub const REVISION_NAMES: &[(&str, evmc_revision)] = &[
-    ("Frontier", evmc_revision::EVMC_FRONTIER),
-    ("Homestead", evmc_revision::EVMC_HOMESTEAD),
-    ("TangerineWhistle", evmc_revision::EVMC_TANGERINE_WHISTLE),
-    ("SpuriousDragon", evmc_revision::EVMC_SPURIOUS_DRAGON),
-    ("Byzantium", evmc_revision::EVMC_BYZANTIUM),
-    ("Constantinople", evmc_revision::EVMC_CONSTANTINOPLE),
-    ("Petersburg", evmc_revision::EVMC_PETERSBURG),
-    ("Istanbul", evmc_revision::EVMC_ISTANBUL),
-    ("Berlin", evmc_revision::EVMC_BERLIN),
-    ("London", evmc_revision::EVMC_LONDON),
-    ("Shanghai", evmc_revision::EVMC_SHANGHAI),
+/// Revision names accepted by `--rev` (any case), every revision up to Osaka. Which of them a
+/// library runs, and under which number, depends on its ABI ([`abi_revision_number`]).
+pub const REVISION_NAMES: &[(&str, Revision)] = &[
+    ("Frontier", Revision::Frontier),
+    ("Homestead", Revision::Homestead),
+    ("TangerineWhistle", Revision::TangerineWhistle),
+    ("SpuriousDragon", Revision::SpuriousDragon),
+    ("Byzantium", Revision::Byzantium),
+    ("Constantinople", Revision::Constantinople),
+    ("Petersburg", Revision::Petersburg),
+    ("Istanbul", Revision::Istanbul),
+    ("Berlin", Revision::Berlin),
+    ("London", Revision::London),
+    ("Paris", Revision::Paris),
+    ("Shanghai", Revision::Shanghai),
+    ("Cancun", Revision::Cancun),
+    ("Prague", Revision::Prague),
+    ("Osaka", Revision::Osaka),
 ];
-
-/// Revision names of EVMC ABI 12 (Paris 10 .. Osaka 14; ABI 9 numbers Shanghai 10), with
-/// their ABI 12 numbers. `--rev NAME` is resolved with the table of the loaded library's ABI.
-pub const REVISION_NAMES_12: &[(&str, u32)] = &[
-    ("Frontier", 0),
-    ("Homestead", 1),
-    ("TangerineWhistle", 2),
-    ("SpuriousDragon", 3),
-    ("Byzantium", 4),
-    ("Constantinople", 5),
-    ("Petersburg", 6),
-    ("Istanbul", 7),
-    ("Berlin", 8),
-    ("London", 9),
-    ("Paris", 10),
-    ("Shanghai", 11),
-    ("Cancun", 12),
-    ("Prague", 13),
-    ("Osaka", 14),
-];
-
-/// The last revision of EVMC ABI 7 (Berlin, 8): its header has no London.
-const ABI7_MAX_REVISION: u32 = 8;
 
 /// The (name, EVMC number) table of revisions for a library of EVMC ABI `abi`.
 fn revision_table(abi: i32) -> Vec<(&'static str, u32)> {
-    if abi == crate::evmc_loader::ABI12 {
-        return REVISION_NAMES_12.to_vec();
-    }
     REVISION_NAMES
         .iter()
-        .map(|(n, r)| (*n, *r as u32))
-        .filter(|(_, r)| abi != crate::evmc_loader::ABI7 || *r <= ABI7_MAX_REVISION)
+        .filter_map(|(name, revision)| Some((*name, abi_revision_number(*revision, abi)?)))
         .collect()
 }
 
@@ -136,30 +117,6 @@ pub fn on_large_stack<R: Send + 'static>(f: impl FnOnce() -> R + Send + 'static)
             .unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
         Err(e) => panic!("cannot spawn a thread with a {LARGE_STACK_BYTES}-byte stack: {e}"),
     }
-}
-
-/// The revision for a `--rev` argument: a number or a name (any case).
-pub fn parse_revision(text: &str) -> Result<evmc_revision, String> {
-    if let Ok(n) = text.parse::<u32>() {
-        return REVISION_NAMES
-            .iter()
-            .find(|(_, r)| *r as u32 == n)
-            .map(|(_, r)| *r)
-            .ok_or_else(|| format!("unknown revision number {n}"));
-    }
-    REVISION_NAMES
-        .iter()
-        .find(|(name, _)| name.eq_ignore_ascii_case(text))
-        .map(|(_, r)| *r)
-        .ok_or_else(|| format!("unknown revision `{text}`"))
-}
-
-/// The display name of a revision (from [`REVISION_NAMES`]).
-pub fn revision_name(revision: evmc_revision) -> &'static str {
-    REVISION_NAMES
-        .iter()
-        .find(|(_, r)| *r == revision)
-        .map_or("unknown", |(name, _)| name)
 }
 
 /// Contract bytes from a CODE argument: a `.wat` file (assembled), another existing file
@@ -245,8 +202,8 @@ pub fn parse_run_args(args: &[String]) -> Result<RunArgs, String> {
             "--vm" => parsed.vm = Some(value("--vm")?),
             "--rev" => {
                 let text = value("--rev")?;
-                revision_number(&text, crate::evmc_loader::ABI12)
-                    .or_else(|_| parse_revision(&text).map(|r| r as u32))?;
+                // Any ABI's name or number; the loaded library's ABI decides in `run_on_vm`.
+                revision_number(&text, crate::evmc_loader::ABI12)?;
                 parsed.revision = text;
             }
             "--gas" => {
@@ -522,18 +479,16 @@ mod tests {
 
     #[test]
     fn revision_names_and_numbers() {
-        assert_eq!(
-            parse_revision("byzantium"),
-            Ok(evmc_revision::EVMC_BYZANTIUM)
-        );
-        assert_eq!(parse_revision("4"), Ok(evmc_revision::EVMC_BYZANTIUM));
-        assert_eq!(parse_revision("Istanbul"), Ok(evmc_revision::EVMC_ISTANBUL));
-        assert_eq!(revision_name(evmc_revision::EVMC_BYZANTIUM), "Byzantium");
-        assert!(parse_revision("11").is_err());
-        assert!(parse_revision("Prague").is_err());
-        for raw in 0..=evmc_revision::EVMC_MAX_REVISION as u32 {
+        let abi9 = evmc_sys::EVMC_ABI_VERSION as i32;
+        assert_eq!(revision_number("byzantium", abi9), Ok(4));
+        assert_eq!(revision_number("4", abi9), Ok(4));
+        assert_eq!(revision_number("Istanbul", abi9), Ok(7));
+        assert_eq!(revision_number_name(4, abi9), "Byzantium");
+        assert!(revision_number("11", abi9).is_err());
+        assert!(revision_number("Prague", abi9).is_err());
+        for raw in 0..=evmc_sys::evmc_revision::EVMC_MAX_REVISION as u32 {
             assert!(
-                parse_revision(&raw.to_string()).is_ok(),
+                revision_number(&raw.to_string(), abi9).is_ok(),
                 "revision {raw} missing from the table"
             );
         }
@@ -557,8 +512,10 @@ mod tests {
         assert!(revision_number("11", 9).is_err());
         assert_eq!(revision_number_name(10, ABI12), "Paris");
         assert_eq!(revision_number_name(10, 9), "Shanghai");
-        for (name, raw) in REVISION_NAMES_12 {
-            assert_eq!(revision_number(&raw.to_string(), ABI12), Ok(*raw), "{name}");
+        for (name, revision) in REVISION_NAMES {
+            let raw = *revision as u32;
+            assert_eq!(revision_number(&raw.to_string(), ABI12), Ok(raw), "{name}");
+            assert_eq!(revision_number(name, ABI12), Ok(raw), "{name}");
         }
         // `ssvm run --rev` accepts a name of either ABI; the library's decides.
         assert!(parse_run_args(&strings(&["--rev", "Prague", "00"])).is_ok());

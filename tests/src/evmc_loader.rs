@@ -5,6 +5,7 @@ use evmc_sys::{
     evmc_host_context, evmc_host_interface, evmc_message, evmc_result, evmc_revision,
     evmc_set_option_result, evmc_status_code, evmc_vm, EVMC_ABI_VERSION,
 };
+use ewasm_host::Revision;
 use std::ffi::{CStr, CString};
 use std::fmt;
 use std::path::{Path, PathBuf};
@@ -199,6 +200,18 @@ const _: () = assert!(
 pub const ABI12: i32 = 12;
 /// The EVMC ABI version of libraries built with feature `abi7`.
 pub const ABI7: i32 = 7;
+
+/// The EVMC revision number of `revision` in a library of EVMC ABI `abi`, or `None` when
+/// that ABI's header does not define it: ABI 12 numbers as [`Revision`] (Paris 10 ..
+/// Osaka 14); ABI 9 has no Paris, numbers Shanghai 10 and ends there; ABI 7 ends at Berlin.
+pub fn abi_revision_number(revision: Revision, abi: i32) -> Option<u32> {
+    match (abi, revision) {
+        (ABI12, _) => Some(revision as u32),
+        (ABI7, _) => (revision <= Revision::Berlin).then_some(revision as u32),
+        (_, Revision::Shanghai) => Some(evmc_revision::EVMC_SHANGHAI as u32),
+        _ => (revision <= Revision::London).then_some(revision as u32),
+    }
+}
 
 type RawExecuteFn = unsafe extern "C" fn(
     *mut evmc_vm,

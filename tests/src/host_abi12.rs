@@ -9,8 +9,10 @@
 //! refund counter, so it ignores the VM's).
 
 use crate::evmc_loader::ExecutionResult;
+use crate::host::TxEnv;
 use crate::host_abi;
 use crate::state::StorageChange;
+use ethnum::U256;
 use evmc_sys::{evmc_bytes32, evmc_call_kind, evmc_message};
 use ssvm::evmc::sys12 as sys;
 use std::panic::{catch_unwind, AssertUnwindSafe};
@@ -177,53 +179,38 @@ fn call_kind9(raw: u32) -> Option<evmc_call_kind> {
 }
 
 unsafe extern "C" fn get_tx_context(c: Ctx) -> sys::evmc_tx_context {
-    // SAFETY: the context is our host.
-    let tx = unsafe { host_abi::get_tx_context(c.cast()) };
-    // The blob hashes stay in the host's `TxEnv`, alive for the whole execution; a
-    // `[u8; 32]` and the `#[repr(C)]` `evmc_bytes32` have the same layout.
-    // SAFETY: the context is our host.
-    let (blob_base_fee, blob_hashes, blob_hashes_count) = unsafe {
-        host_abi::with_host(c.cast(), ([0; 32], std::ptr::null(), 0), |host| {
-            let env = host.env();
-            let hashes = if env.blob_hashes.is_empty() {
-                std::ptr::null()
-            } else {
-                env.blob_hashes.as_ptr().cast::<sys::evmc_bytes32>()
-            };
-            (
-                env.blob_base_fee.to_be_bytes(),
-                hashes,
-                env.blob_hashes.len(),
-            )
-        })
+    // SAFETY: the context is our host; the context built points into its `TxEnv` (blob
+    // hashes), which lives for the whole execution.
+    unsafe { host_abi::with_host(c.cast(), None, |host| Some(tx_context12(host.env()))) }
+        .unwrap_or_else(|| tx_context12(&TxEnv::default()))
+}
+
+/// The ABI 12 tx context of `env`: `block_prev_randao` is its difficulty field, and
+/// `blob_hashes` points into `env` (null when there are none; a `[u8; 32]` has the layout
+/// of the `#[repr(C)]` `evmc_bytes32`).
+fn tx_context12(env: &TxEnv) -> sys::evmc_tx_context {
+    let word = |value: &U256| sys::evmc_bytes32 {
+        bytes: value.to_be_bytes(),
     };
     sys::evmc_tx_context {
-        tx_gas_price: sys::evmc_bytes32 {
-            bytes: tx.tx_gas_price.bytes,
-        },
-        tx_origin: sys::evmc_address {
-            bytes: tx.tx_origin.bytes,
-        },
+        tx_gas_price: word(&env.gas_price),
+        tx_origin: sys::evmc_address { bytes: env.origin },
         block_coinbase: sys::evmc_address {
-            bytes: tx.block_coinbase.bytes,
+            bytes: env.coinbase,
         },
-        block_number: tx.block_number,
-        block_timestamp: tx.block_timestamp,
-        block_gas_limit: tx.block_gas_limit,
-        block_prev_randao: sys::evmc_bytes32 {
-            bytes: tx.block_difficulty.bytes,
+        block_number: env.number,
+        block_timestamp: env.timestamp,
+        block_gas_limit: env.gas_limit,
+        block_prev_randao: word(&env.difficulty),
+        chain_id: word(&env.chain_id),
+        block_base_fee: word(&env.base_fee),
+        blob_base_fee: word(&env.blob_base_fee),
+        blob_hashes: if env.blob_hashes.is_empty() {
+            std::ptr::null()
+        } else {
+            env.blob_hashes.as_ptr().cast::<sys::evmc_bytes32>()
         },
-        chain_id: sys::evmc_bytes32 {
-            bytes: tx.chain_id.bytes,
-        },
-        block_base_fee: sys::evmc_bytes32 {
-            bytes: tx.block_base_fee.bytes,
-        },
-        blob_base_fee: sys::evmc_bytes32 {
-            bytes: blob_base_fee,
-        },
-        blob_hashes,
-        blob_hashes_count,
+        blob_hashes_count: env.blob_hashes.len(),
         initcodes: std::ptr::null(),
         initcodes_count: 0,
     }

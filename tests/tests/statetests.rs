@@ -218,10 +218,6 @@ fn built_library(target: &str) -> Option<PathBuf> {
     None
 }
 
-fn abi12_library() -> Option<PathBuf> {
-    built_library("abi12")
-}
-
 #[test]
 fn consensus_suites_pass_on_the_abi7_and_abi12_libraries() {
     // The public suite (when present) and ours, then ours with metering, on the two builds
@@ -259,7 +255,7 @@ fn consensus_suites_pass_on_the_abi7_and_abi12_libraries() {
 
 #[test]
 fn cancun_and_prague_state_tests_pass_on_the_abi12_library() {
-    let Some(library) = abi12_library() else {
+    let Some(library) = built_library("abi12") else {
         return;
     };
     let run = run_suite_on(library, cancun_dir(), &[]).expect("the ABI 12 library loads");

@@ -4,7 +4,7 @@
 
 use super::diff::explain_root_mismatch;
 use super::loader::{collect_files, load_file, PostEntry, StateTest};
-use crate::evmc_loader::Vm;
+use crate::evmc_loader::{abi_revision_number, Vm};
 use crate::host::{Host, TxEnv};
 use crate::rules::Rules;
 use crate::state::{Bytes32, WorldState};
@@ -41,16 +41,6 @@ pub const FORKS: &[(&str, Revision)] = &[
 /// The revision of a fork name.
 pub fn fork_revision(name: &str) -> Option<Revision> {
     FORKS.iter().find(|(n, _)| *n == name).map(|(_, r)| *r)
-}
-
-/// The EVMC revision number of `revision` in a library of EVMC ABI `abi`, or `None` when
-/// that ABI's header does not define it (ABI 9 has no Paris and nothing after Shanghai).
-pub fn abi_revision_number(revision: Revision, abi: i32) -> Option<u32> {
-    let name = crate::cli::REVISION_NAMES_12
-        .iter()
-        .find(|(_, number)| *number == revision as u32)?
-        .0;
-    crate::cli::revision_number(name, abi).ok()
 }
 
 /// Runner options.
