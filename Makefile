@@ -4,8 +4,8 @@
 
 CARGO ?= cargo
 # System packages the build needs: libclang for evmc-sys's bindgen, wabt/clang/lld for
-# inspecting and rebuilding fixtures, cmake/g++/CLI11/GoogleTest for the official EVMC tools.
-SYS_PACKAGES := libclang-dev clang lld wabt cmake g++ libcli11-dev libgtest-dev
+# inspecting and rebuilding fixtures.
+SYS_PACKAGES := libclang-dev clang lld wabt
 
 # evmc-sys runs bindgen 0.54, which misreads evmc.h with a recent libclang (22 gives structs
 # with no fields and no EVMC_ABI_VERSION). clang-sys takes the newest libclang it finds, and
@@ -13,7 +13,7 @@ SYS_PACKAGES := libclang-dev clang lld wabt cmake g++ libcli11-dev libgtest-dev
 # one: point it at the oldest LLVM installed (Debian 12's libclang-dev is 14), unless set.
 export LIBCLANG_PATH ?= $(shell ls -d /usr/lib/llvm-*/lib 2>/dev/null | sort -V | head -n 1)
 
-.PHONY: all deps build abi9 abi7 abi12 tools evmc-tools demo test statetest lint fmt bench clean
+.PHONY: all deps build abi9 abi7 abi12 tools demo test statetest lint fmt bench clean
 
 all: build demo
 
@@ -53,12 +53,6 @@ STATETEST := target/release/ssvm-statetest
 tools: deps
 	$(CARGO) build --release -p ssvm-tests --bin ssvm --bin ssvm-statetest --target-dir target
 
-# The official EVMC tools (`evmc`, `evmc-vmtester`) of EVMC 7.5.0, 9.0.0 and 12.1.0, built
-# out of tree from ../shared/third_party/evmc into target/evmc-tools/<version>/bin for
-# `--test evmc_tools` (skipped with a message when ../shared is absent; reused once built).
-evmc-tools: deps
-	tests/evmc-tools/build.sh
-
 # The demo: deploy fixtures/demo.wat, then call it with a = 2^128 + 3, b = 2^128 + 5: it
 # returns a*b mod 2^256 = 8 * 2^128 + 15, stores it in slot 0 and logs it.
 DEMO_A := 0000000000000000000000000000000100000000000000000000000000000003
@@ -79,7 +73,7 @@ statetest: build tools
 # Every check and test; then the spec suite once more in the release profile, so the
 # optimized engine users load is held to the spec too (the float canonicalisation once
 # held in the test profile and not in release).
-test: deps build evmc-tools
+test: deps build
 	$(CARGO) fmt --all --check
 	$(CARGO) clippy --workspace --all-targets -- -D warnings
 	$(CARGO) clippy -p evmc-ssvm --all-targets --no-default-features --features abi7 -- -D warnings

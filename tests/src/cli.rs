@@ -3,7 +3,7 @@
 //! GeneralStateTests). Argument parsing is by hand; `main`s only forward `std::env::args`.
 
 use crate::evmc_loader::{
-    abi_revision_number, default_library_path, parse_option, parse_vm_spec, Vm,
+    abi_revision_number, default_library_path, parse_option, parse_vm_spec, Vm, SUPPORTED_ABIS,
 };
 use crate::host::{Host, Message, TxEnv};
 use crate::state::{Account, Address, WorldState};
@@ -81,9 +81,10 @@ pub const RUN_CONTRACT: Address = [
     0xc0, 0xde, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0x01,
 ];
 
-const RUN_USAGE: &str = "usage: ssvm run [--vm PATH[,K=V...]] [--rev N|NAME] [--gas N] [--input HEX] [--create] [--bench] [--option K=V]... CODE
+const RUN_USAGE: &str = "usage: ssvm run [--vm PATH[,K=V...]] [--abi N] [--rev N|NAME] [--gas N] [--input HEX] [--create] [--bench] [--option K=V]... CODE
   CODE       a .wasm file, a .wat file, or hex bytes
   --vm       EVMC library (default: $SSVM_LIB, else <workspace>/target/release/libssvm.so)
+  --abi      refuse the library unless its EVMC ABI version is N (7, 9 or 12; default: any)
   --rev      revision number or name (default: Byzantium)
   --gas      gas limit (default: 1000000)
   --input    call data as hex
@@ -143,14 +144,23 @@ pub fn parse_hex(text: &str) -> Result<Vec<u8>, String> {
     hex::decode(digits).map_err(|e| format!("not valid hex: {e}"))
 }
 
-/// Loads the VM from a `--vm` spec (or the default path) and applies the options.
-pub fn open_vm(spec: Option<&str>, options: &[(String, String)]) -> Result<Vm, String> {
+/// Loads the VM from a `--vm` spec (or the default path), refuses it unless its EVMC ABI
+/// version is `abi` (any of [`SUPPORTED_ABIS`] when `None`), and applies the options.
+pub fn open_vm(
+    spec: Option<&str>,
+    abi: Option<i32>,
+    options: &[(String, String)],
+) -> Result<Vm, String> {
     let (path, mut all) = match spec {
         Some(spec) => parse_vm_spec(spec)?,
         None => (default_library_path(), Vec::new()),
     };
     all.extend(options.iter().cloned());
-    let vm = Vm::load(&path).map_err(|e| e.to_string())?;
+    let vm = match abi {
+        Some(abi) => Vm::load_expecting(&path, &[abi]),
+        None => Vm::load(&path),
+    }
+    .map_err(|e| e.to_string())?;
     for (name, value) in &all {
         vm.set_option(name, value).map_err(|e| e.to_string())?;
     }
@@ -162,6 +172,8 @@ pub fn open_vm(spec: Option<&str>, options: &[(String, String)]) -> Result<Vm, S
 pub struct RunArgs {
     /// `--vm`.
     pub vm: Option<String>,
+    /// `--abi`: the EVMC ABI version the library must have.
+    pub abi: Option<i32>,
     /// `--rev`, as given (resolved with the loaded library's ABI, see [`revision_number`]).
     pub revision: String,
     /// `--gas`.
@@ -182,6 +194,7 @@ pub struct RunArgs {
 pub fn parse_run_args(args: &[String]) -> Result<RunArgs, String> {
     let mut parsed = RunArgs {
         vm: None,
+        abi: None,
         revision: "Byzantium".to_string(),
         gas: 1_000_000,
         input: Vec::new(),
@@ -200,6 +213,15 @@ pub fn parse_run_args(args: &[String]) -> Result<RunArgs, String> {
         };
         match arg.as_str() {
             "--vm" => parsed.vm = Some(value("--vm")?),
+            "--abi" => {
+                let text = value("--abi")?;
+                let abi = text.parse().ok().filter(|a| SUPPORTED_ABIS.contains(a));
+                parsed.abi = Some(abi.ok_or_else(|| {
+                    format!(
+                        "--abi: `{text}` is not an EVMC ABI version this tool speaks (7, 9, 12)"
+                    )
+                })?);
+            }
             "--rev" => {
                 let text = value("--rev")?;
                 // Any ABI's name or number; the loaded library's ABI decides in `run_on_vm`.
@@ -259,7 +281,7 @@ fn fail(out: &mut dyn Write, message: &str) -> i32 {
 /// Executes `ssvm run`: optional create, then the call; prints status, gas used and output.
 pub fn run_command(args: &RunArgs, out: &mut dyn Write) -> Result<i32, String> {
     let code = load_code(&args.code)?;
-    let vm = open_vm(args.vm.as_deref(), &args.options)?;
+    let vm = open_vm(args.vm.as_deref(), args.abi, &args.options)?;
     run_on_vm(&vm, args, code, out)
 }
 
@@ -453,7 +475,7 @@ pub fn statetest_main(args: &[String], out: &mut dyn Write) -> i32 {
         Ok(parsed) => parsed,
         Err(e) => return fail(out, &format!("{e}\n{STATETEST_USAGE}")),
     };
-    let vm = match open_vm(parsed.vm.as_deref(), &parsed.options) {
+    let vm = match open_vm(parsed.vm.as_deref(), None, &parsed.options) {
         Ok(vm) => vm,
         Err(e) => return fail(out, &e),
     };

@@ -41,12 +41,14 @@ pub enum LoadError {
     NoCreateFunction(PathBuf),
     /// The create function returned null.
     CreateFailed(PathBuf),
-    /// The instance reports an EVMC ABI version other than 9 and 12.
+    /// The instance reports an EVMC ABI version other than the expected one(s).
     AbiMismatch {
         /// Library path.
         path: PathBuf,
         /// ABI version the library reported.
         found: i32,
+        /// The versions the loader accepts.
+        expected: Vec<i32>,
     },
 }
 
@@ -65,12 +67,19 @@ impl fmt::Display for LoadError {
             LoadError::CreateFailed(p) => {
                 write!(f, "{}: the EVMC create function returned null", p.display())
             }
-            LoadError::AbiMismatch { path, found } => write!(
-                f,
-                "{}: EVMC ABI version {found}, this host speaks 7, {} and 12",
-                path.display(),
-                EVMC_ABI_VERSION as i32
-            ),
+            LoadError::AbiMismatch {
+                path,
+                found,
+                expected,
+            } => {
+                let versions: Vec<String> = expected.iter().map(i32::to_string).collect();
+                write!(
+                    f,
+                    "EVMC ABI version {found} of {} mismatches the expected version {}",
+                    path.display(),
+                    versions.join(" or ")
+                )
+            }
         }
     }
 }
@@ -200,6 +209,8 @@ const _: () = assert!(
 pub const ABI12: i32 = 12;
 /// The EVMC ABI version of libraries built with feature `abi7`.
 pub const ABI7: i32 = 7;
+/// The EVMC ABI versions this host speaks: 7, 9 and 12.
+pub const SUPPORTED_ABIS: [i32; 3] = [ABI7, EVMC_ABI_VERSION as i32, ABI12];
 
 /// The EVMC revision number of `revision` in a library of EVMC ABI `abi`, or `None` when
 /// that ABI's header does not define it: ABI 12 numbers as [`Revision`] (Paris 10 ..
@@ -280,8 +291,15 @@ impl fmt::Debug for Vm {
 type CreateFn = unsafe extern "C" fn() -> *mut evmc_vm;
 
 impl Vm {
-    /// Loads the library at `path`, creates an instance and checks its ABI version.
+    /// Loads the library at `path`, creates an instance and checks that its ABI version is
+    /// one this host speaks ([`SUPPORTED_ABIS`]).
     pub fn load(path: &Path) -> Result<Vm, LoadError> {
+        Vm::load_expecting(path, &SUPPORTED_ABIS)
+    }
+
+    /// Loads the library at `path`, creates an instance and refuses it (destroying the
+    /// instance) unless its `abi_version` is one of `expected`, as an EVMC loader does.
+    pub fn load_expecting(path: &Path, expected: &[i32]) -> Result<Vm, LoadError> {
         if !path.is_file() {
             return Err(LoadError::Missing(path.to_path_buf()));
         }
@@ -310,12 +328,13 @@ impl Vm {
             abi,
             _library: Some(library),
         };
-        if ![EVMC_ABI_VERSION as i32, ABI7, ABI12].contains(&abi) {
+        if !expected.contains(&abi) {
             // `vm` is dropped here: destroying an instance is fine whatever its ABI, as
             // `abi_version` and `destroy` come first in every EVMC ABI's layout.
             return Err(LoadError::AbiMismatch {
                 path: path.to_path_buf(),
                 found: abi,
+                expected: expected.to_vec(),
             });
         }
         Ok(vm)

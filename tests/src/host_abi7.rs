@@ -1,6 +1,6 @@
 //! The test host's function table in EVMC ABI 7, for a `libssvm.so` built with feature
 //! `abi7` (aleth, core-geth). ABI 7 differs from ABI 9 for a host only in two places
-//! (`../shared/third_party/evmc/v7.5.0/include/evmc/evmc.h`): the host table ends before
+//! (EVMC 7.5.0's `evmc.h`, as the `evmc-sys` 7.5.0 crate has it): the host table ends before
 //! `access_account`/`access_storage` (Berlin came with ABI 8), and `evmc_tx_context` has no
 //! `block_base_fee`, so `get_tx_context` returns a shorter struct. Messages, results, status
 //! and storage-status numbers, and every other callback are the same: the table below is the

@@ -428,3 +428,208 @@ fn ssvm_statetest_runs_our_state_tests_on_the_abi12_library() {
     assert!(out.status.success(), "{text}");
     assert!(text.contains(" passed, 0 failed"), "{text}");
 }
+
+// ---------------------------------------------------------------------------------------
+// The three libraries through `ssvm run`: the demo's gas per revision, option errors, EVM
+// bytecode, and a loader refusing a library of another ABI.
+
+/// The libraries `make build` produces, by EVMC ABI version.
+const LIBRARIES: [(i32, &str); 3] = [
+    (9, "target/release/libssvm.so"),
+    (7, "target/abi7/release/libssvm.so"),
+    (12, "target/abi12/release/libssvm.so"),
+];
+
+/// Every library of [`LIBRARIES`] that is built, with its ABI. A missing one is skipped with
+/// a message, or fails the test when `CI` is set (`make test` builds all three first).
+fn built_libraries() -> Vec<(i32, String)> {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    LIBRARIES
+        .iter()
+        .filter_map(|&(abi, rel)| {
+            let path = root.join(rel);
+            if path.is_file() {
+                return Some((abi, path.to_string_lossy().into_owned()));
+            }
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "CI is set but {} is not built (make build)",
+                path.display()
+            );
+            eprintln!("SKIP: {} not built (make build)", path.display());
+            None
+        })
+        .collect()
+}
+
+/// The demo's call data: a = 2^128 + 3, b = 2^128 + 5 (the Makefile's DEMO_A DEMO_B).
+const DEMO_INPUT: &str = concat!(
+    "0000000000000000000000000000000100000000000000000000000000000003",
+    "0000000000000000000000000000000100000000000000000000000000000005"
+);
+
+/// The demo call's EEI gas (EWASM.md section 3): getCallDataSize 2, callDataCopy of 64 bytes
+/// 3 + 3 * 2, storageStore of a new non-zero value 20000, log of 32 bytes with no topic
+/// 375 + 8 * 32.
+const DEMO_EEI_GAS: u64 = 2 + (3 + 3 * 2) + 20_000 + (375 + 8 * 32);
+/// From Berlin (EIP-2929) the first store to the slot also pays the cold access, 2100.
+const COLD_SLOT: u64 = 2_100;
+/// `metering=true` on top (EWASM.md section 4): `main`'s entry block, 1 + its 31 direct
+/// instructions (the untaken `if` arms are not entered), and `mul256`'s 5.
+const DEMO_METERED_EXTRA: u64 = 1 + 31 + 5;
+
+/// `Executing on`, `Result:`, `Gas used:` and `Output:` of an `ssvm run` report.
+#[derive(Debug, PartialEq, Eq)]
+struct Report {
+    revision: String,
+    status: String,
+    gas_used: u64,
+    output: Option<String>,
+}
+
+fn report(text: &str) -> Report {
+    let field = |name: &str| {
+        text.lines()
+            .find_map(|l| l.strip_prefix(name))
+            .map(|v| v.trim().to_string())
+    };
+    Report {
+        revision: text
+            .lines()
+            .find_map(|l| l.strip_prefix("Executing on "))
+            .and_then(|rest| rest.split_once(" with "))
+            .map(|(rev, _)| rev.to_string())
+            .unwrap_or_else(|| panic!("no revision in {text}")),
+        status: field("Result:").unwrap_or_else(|| panic!("no Result in {text}")),
+        gas_used: field("Gas used:")
+            .and_then(|g| g.parse().ok())
+            .unwrap_or_else(|| panic!("no Gas used in {text}")),
+        output: field("Output:"),
+    }
+}
+
+/// The `Output:` line of the demo as README.md documents it.
+fn readme_demo_output() -> String {
+    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
+    let readme = std::fs::read_to_string(root.join("README.md")).expect("README.md readable");
+    let after = readme
+        .split_once("The demo prints:")
+        .expect("README documents the demo")
+        .1;
+    after
+        .lines()
+        .find_map(|l| l.strip_prefix("Output:"))
+        .expect("README's demo shows its output")
+        .trim()
+        .to_string()
+}
+
+fn run_demo(vm_spec: &str, rev: &str) -> Report {
+    let demo = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fixtures/demo.wat");
+    let out = ssvm(&[
+        "run",
+        "--vm",
+        vm_spec,
+        "--rev",
+        rev,
+        "--create",
+        "--input",
+        DEMO_INPUT,
+        demo.to_str().unwrap(),
+    ]);
+    let text = stdout(&out);
+    assert!(out.status.success(), "{vm_spec} {rev}: {text}");
+    report(&text)
+}
+
+#[test]
+fn demo_gas_on_each_library_and_revision() {
+    let documented = readme_demo_output();
+    for (abi, lib) in built_libraries() {
+        // ABI 7 stops at Berlin; London is 9 under ABI 9 and 12; Cancun exists under ABI 12.
+        let revisions: &[(&str, u64)] = match abi {
+            7 => &[("Istanbul", 0)],
+            9 => &[("Istanbul", 0), ("London", COLD_SLOT)],
+            _ => &[
+                ("Istanbul", 0),
+                ("London", COLD_SLOT),
+                ("Cancun", COLD_SLOT),
+            ],
+        };
+        for &(rev, access) in revisions {
+            for (option, extra) in [("", 0), (",metering=true", DEMO_METERED_EXTRA)] {
+                let got = run_demo(&format!("{lib}{option}"), rev);
+                let expected = Report {
+                    revision: rev.to_string(),
+                    status: "EVMC_SUCCESS".to_string(),
+                    gas_used: DEMO_EEI_GAS + access + extra,
+                    output: Some(documented.clone()),
+                };
+                assert_eq!(got, expected, "ABI {abi} {rev}{option}");
+                eprintln!("ABI {abi} {rev}{option}: gas used {}", got.gas_used);
+            }
+        }
+    }
+}
+
+#[test]
+fn bad_options_are_refused_on_each_library() {
+    for (abi, lib) in built_libraries() {
+        for (option, message) in [
+            (
+                "metering=maybe",
+                "invalid value `maybe` for VM option `metering`",
+            ),
+            ("no_such_option=1", "unknown VM option `no_such_option`"),
+        ] {
+            let out = ssvm(&["run", "--vm", &format!("{lib},{option}"), "0x00"]);
+            let text = stdout(&out);
+            assert_eq!(out.status.code(), Some(2), "ABI {abi} {option}: {text}");
+            assert!(text.contains(message), "ABI {abi} {option}: {text}");
+        }
+    }
+}
+
+#[test]
+fn evm_bytecode_fails_or_is_rejected_on_each_library() {
+    // PUSH1 0 PUSH1 0 SSTORE: EVM1 code, not Wasm (EWASM.md section 1 step 3).
+    const EVM_CODE: &str = "6000600055";
+    for (abi, lib) in built_libraries() {
+        for (option, status) in [
+            ("", "EVMC_FAILURE"),
+            (",evm1mode=fallback", "EVMC_REJECTED"),
+        ] {
+            let out = ssvm(&["run", "--vm", &format!("{lib}{option}"), EVM_CODE]);
+            let text = stdout(&out);
+            assert_eq!(out.status.code(), Some(1), "ABI {abi}{option}: {text}");
+            let got = report(&text);
+            assert_eq!(got.status, status, "ABI {abi}{option}");
+            // Neither success nor revert: all gas is gone and there is no output.
+            assert_eq!(got.gas_used, 1_000_000, "ABI {abi}{option}");
+            assert_eq!(got.output, None, "ABI {abi}{option}");
+        }
+    }
+}
+
+#[test]
+fn a_library_of_another_abi_is_refused() {
+    let libraries = built_libraries();
+    for (abi, lib) in &libraries {
+        // The right ABI loads and runs.
+        let out = ssvm(&["run", "--abi", &abi.to_string(), "--vm", lib, "0x00"]);
+        assert_eq!(report(&stdout(&out)).status, "EVMC_FAILURE", "ABI {abi}");
+        for (expected, _) in libraries.iter().filter(|(other, _)| other != abi) {
+            let out = ssvm(&["run", "--abi", &expected.to_string(), "--vm", lib, "0x00"]);
+            let text = stdout(&out);
+            assert_eq!(out.status.code(), Some(2), "{text}");
+            let message = format!(
+                "EVMC ABI version {abi} of {lib} mismatches the expected version {expected}"
+            );
+            assert!(text.contains(&message), "{text}");
+            assert!(!text.contains("Executing on"), "{text}");
+        }
+    }
+    let out = ssvm(&["run", "--abi", "8", "0x00"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stdout(&out).contains("--abi: `8` is not an EVMC ABI version"));
+}

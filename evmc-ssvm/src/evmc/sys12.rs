@@ -4,8 +4,9 @@
 //! does not change. Always compiled (plain `#[repr(C)]` data, no code) so that the test
 //! hosts can speak ABI 12 to a built `libssvm.so` while linking the ABI 9 rlib.
 //!
-//! Every struct here is checked field by field against the C header by the `ssvm-tests`
-//! test `evmc_abi12_layout` (sizeof, alignof and offsetof computed by a C compiler).
+//! Every struct here is checked field by field by the `ssvm-tests` test `evmc_abi12_layout`
+//! against the header's layout facts recorded in `../shared/docs/EVMC12.md` (sizeof,
+//! alignof and offsetof as a C compiler reports them, enum values, host-table order).
 //! Enums that a host fills (status, revision, storage and access status) are declared as
 //! Rust enums like bindgen does, but `abi` reads them from hosts as plain integers.
 
