@@ -15,7 +15,7 @@ use ewasm_host::{HostContext, Message, Revision};
 use crate::engine::bignum::{BigOp, Intrinsic};
 use crate::engine::{
     self, CompileError, Extern, ExternType, FuncType, Host, HostCallContext, HostFuncId,
-    InvokeError, Module, Store, Trap, ValType,
+    InvokeError, MemoryBudget, Module, Store, Trap, ValType,
 };
 use crate::vm::Outcome;
 
@@ -99,7 +99,8 @@ impl Contract {
         })
     }
 
-    /// Runs `main` for `msg`; `code` is the contract's code as the host passed it.
+    /// Runs `main` for `msg`; `code` is the contract's code as the host passed it. Its
+    /// memory and tables take their pages from `budget`, the call tree's (EWASM.md 4.2).
     pub fn execute(
         &self,
         msg: &Message,
@@ -107,12 +108,13 @@ impl Contract {
         host: &mut dyn HostContext,
         revision: Revision,
         eei_opts: EeiOptions,
+        budget: &MemoryBudget,
     ) -> Outcome {
         let config = engine::Config {
-            step_limit: step_budget(self.config.metering, msg.gas),
+            step_limit: Some(step_budget(msg.gas)),
             ..self.config
         };
-        let mut store = Store::new(config);
+        let mut store = Store::with_budget(config, budget.clone());
         store.set_gas(msg.gas);
         let externs: Vec<Extern> = self
             .imports
@@ -133,7 +135,9 @@ impl Contract {
                     Ending::Internal
                 }
             },
-            // Segments out of bounds: a Wasm trap during instantiation.
+            // Segments out of bounds (a Wasm trap during instantiation), a memory or table
+            // past the call tree's budget or refused by the allocator: FAILURE. (Not
+            // EVMC_OUT_OF_MEMORY: negative statuses make geth-style hosts panic.)
             Err(_) => Ending::Trap,
         };
         let (status, keep_gas, keep_output) = outcome::to_status(ending);
@@ -160,14 +164,15 @@ fn engine_config(opts: &CompileOptions) -> engine::Config {
     }
 }
 
-/// The step budget of one execution: none with metering on (gas bounds it), the message's gas
-/// with metering off. Wasm instructions are then free (EWASM.md section 4), yet a contract
-/// must not run forever: under the section 4 rules, and so under the sentinel's injected
-/// `useGas` calls, every call and every loop iteration enters a metered block that costs at
-/// least 1 gas. A contract that takes more of them than its gas could pay for was not
-/// metered; it stops with OUT_OF_GAS. Injected contracts never reach the bound.
-fn step_budget(metering: bool, gas: i64) -> Option<u64> {
-    (!metering).then(|| u64::try_from(gas).unwrap_or(0))
+/// The step budget of one execution, in both metering modes: the message's gas (EWASM.md
+/// section 4.2). With metering off Wasm instructions are free, yet a contract must not run
+/// forever or do unbounded work: under the section 4 rules, and so under the sentinel's
+/// injected `useGas` calls, every call and every loop iteration enters a metered block that
+/// costs at least 1 gas, and bulk work pays at least 3 gas per 32 bytes, more than its
+/// steps. A contract that takes more steps than its gas could pay for was not metered; it
+/// stops with OUT_OF_GAS. Correctly metered contracts never reach the bound.
+fn step_budget(gas: i64) -> u64 {
+    u64::try_from(gas).unwrap_or(0)
 }
 
 /// How the engine's trap ends the execution. Host exits travel as `Trap::Host(exit as u8)`.

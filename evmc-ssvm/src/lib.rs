@@ -5,4 +5,5 @@ pub mod contract;
 pub mod engine;
 pub mod evmc;
 pub mod options;
+pub mod tree;
 pub mod vm;

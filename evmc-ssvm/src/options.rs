@@ -53,15 +53,20 @@ pub const MAX_MEMORY_PAGES: u32 = 65536;
 /// team's own interpreter (Fizzy). `memory.grow` beyond it returns -1.
 pub const DEFAULT_MAX_MEMORY_PAGES: u32 = 4096;
 
+/// Default `max_tree_memory_pages`: 16384 pages = 1 GiB for all the memories and tables
+/// alive at once in one call tree (EWASM.md section 4.2).
+pub const DEFAULT_MAX_TREE_MEMORY_PAGES: u32 = 16384;
+
 /// Every option name `set_option` accepts, in EWASM.md order (single source of truth for
 /// the name check; a test sets each one).
-pub const OPTION_NAMES: [&str; 8] = [
+pub const OPTION_NAMES: [&str; 9] = [
     "metering",
     "evm1mode",
     "debug",
     "bignum",
     "floats",
     "max_memory_pages",
+    "max_tree_memory_pages",
     "trace",
     "wasm",
 ];
@@ -82,6 +87,9 @@ pub struct Options {
     /// Upper bound on linear memory, in 64 KiB pages (1..=65536).
     /// Default [`DEFAULT_MAX_MEMORY_PAGES`].
     pub max_memory_pages: u32,
+    /// Upper bound on the pages of linear memory and tables alive at once in one call tree
+    /// (1..=65536, EWASM.md section 4.2). Default [`DEFAULT_MAX_TREE_MEMORY_PAGES`].
+    pub max_tree_memory_pages: u32,
     /// One stderr line per EEI call. Default `false`.
     pub trace: bool,
     /// The WebAssembly contracts may use (EWASM.md section 1.1). Default
@@ -98,6 +106,7 @@ impl Default for Options {
             bignum: true,
             floats: Floats::Allow,
             max_memory_pages: DEFAULT_MAX_MEMORY_PAGES,
+            max_tree_memory_pages: DEFAULT_MAX_TREE_MEMORY_PAGES,
             trace: false,
             wasm: WasmVersion::V2,
         }
@@ -114,6 +123,7 @@ impl Options {
             "bignum" => self.bignum = parse_bool(value)?,
             "floats" => self.floats = parse_floats(value)?,
             "max_memory_pages" => self.max_memory_pages = parse_pages(value)?,
+            "max_tree_memory_pages" => self.max_tree_memory_pages = parse_pages(value)?,
             "trace" => self.trace = parse_bool(value)?,
             "wasm" => self.wasm = parse_wasm(value)?,
             _ => return Err(OptionError::InvalidName),
@@ -125,7 +135,8 @@ impl Options {
     /// have the same fingerprint iff they are equal.
     ///
     /// Layout (bit 0 = least significant): 0 metering, 1 evm1mode=fallback, 2 debug,
-    /// 3 bignum, 4 floats=reject, 5 trace, 6 wasm=mvp, 8..=24 max_memory_pages.
+    /// 3 bignum, 4 floats=reject, 5 trace, 6 wasm=mvp, 8..=24 max_memory_pages,
+    /// 25..=41 max_tree_memory_pages.
     pub fn fingerprint(&self) -> u64 {
         let flags = [
             self.metering,
@@ -141,6 +152,7 @@ impl Options {
             .enumerate()
             .fold(0u64, |acc, (i, &on)| acc | (u64::from(on) << i));
         bits | (u64::from(self.max_memory_pages) << 8)
+            | (u64::from(self.max_tree_memory_pages) << 25)
     }
 }
 
@@ -206,6 +218,7 @@ mod tests {
             "evm1mode" => "fallback",
             "floats" => "reject",
             "max_memory_pages" => "17",
+            "max_tree_memory_pages" => "18",
             "wasm" => "mvp",
             _ => panic!("no test value for option {name}"),
         }
@@ -220,6 +233,7 @@ mod tests {
         assert!(o.bignum);
         assert_eq!(o.floats, Floats::Allow);
         assert_eq!(o.max_memory_pages, 4096);
+        assert_eq!(o.max_tree_memory_pages, 16384);
         assert!(!o.trace);
         assert_eq!(o.wasm, WasmVersion::V2);
     }
@@ -242,6 +256,7 @@ mod tests {
         o.set("bignum", "false").unwrap();
         o.set("floats", "reject").unwrap();
         o.set("max_memory_pages", "65536").unwrap();
+        o.set("max_tree_memory_pages", "5").unwrap();
         o.set("trace", "true").unwrap();
         o.set("wasm", "mvp").unwrap();
         let expected = Options {
@@ -251,6 +266,7 @@ mod tests {
             bignum: false,
             floats: Floats::Reject,
             max_memory_pages: 65536,
+            max_tree_memory_pages: 5,
             trace: true,
             wasm: WasmVersion::Mvp,
         };
@@ -309,6 +325,11 @@ mod tests {
             ("max_memory_pages", "0x10"),
             ("max_memory_pages", "99999999999999999999"),
             ("max_memory_pages", ""),
+            ("max_tree_memory_pages", "0"),
+            ("max_tree_memory_pages", "65537"),
+            ("max_tree_memory_pages", "-1"),
+            ("max_tree_memory_pages", "1k"),
+            ("max_tree_memory_pages", ""),
         ];
         for (name, value) in cases {
             let mut o = Options::default();
@@ -330,13 +351,17 @@ mod tests {
         assert_eq!(o.max_memory_pages, 65536);
         assert_eq!(o.set("max_memory_pages", "007"), Ok(()));
         assert_eq!(o.max_memory_pages, 7);
+        assert_eq!(o.set("max_tree_memory_pages", "1"), Ok(()));
+        assert_eq!(o.max_tree_memory_pages, 1);
+        assert_eq!(o.set("max_tree_memory_pages", "65536"), Ok(()));
+        assert_eq!(o.max_tree_memory_pages, 65536);
     }
 
     #[test]
     fn fingerprint_distinguishes_every_option() {
         let base = Options::default();
-        // Defaults: bignum (bit 3) set, 4096 pages at bit 8.
-        assert_eq!(base.fingerprint(), 0b1000 | (4096 << 8));
+        // Defaults: bignum (bit 3) set, 4096 pages at bit 8, 16384 tree pages at bit 25.
+        assert_eq!(base.fingerprint(), 0b1000 | (4096 << 8) | (16384 << 25));
         for name in OPTION_NAMES {
             let mut o = base;
             o.set(name, non_default_value(name)).unwrap();

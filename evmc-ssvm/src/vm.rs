@@ -9,6 +9,7 @@ use ewasm_host::{Address, CallKind, EeiOptions, HostContext, Message, Revision, 
 use crate::cache::{CacheKey, ModuleCache};
 use crate::contract::{CompileOptions, Contract, ContractError};
 use crate::options::{Evm1Mode, Floats, Options};
+use crate::tree::TreeMember;
 
 /// What one execution produced (EWASM.md section 2). The EVMC face enforces that a status
 /// other than SUCCESS or REVERT carries gas_left 0 and no output.
@@ -110,7 +111,9 @@ pub fn execute(
         debug: opts.debug,
         trace: opts.trace,
     };
-    let outcome = contract.execute(msg, code, host, rev, eei_opts);
+    // The VM instance owns `cache`: its address names the VM's call tree on this thread.
+    let tree = TreeMember::join(std::ptr::from_ref(cache).addr(), opts.max_tree_memory_pages);
+    let outcome = contract.execute(msg, code, host, rev, eei_opts, tree.budget());
     if is_create(msg.kind) && outcome.status == StatusCode::Success {
         return gate_create_output(opts, cache, rev, msg.depth, outcome);
     }

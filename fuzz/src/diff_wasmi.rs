@@ -11,9 +11,20 @@
 //! the results (bit for bit), every exported global, and the linear memory bytes. A step
 //! where either side exhausts its stack is inconclusive and ends the comparison (the two
 //! engines' stack limits differ by design).
+//!
+//! The limits of EWASM.md section 4.2 are small here so that modules reach them: our step
+//! budget (a step past it is inconclusive, like stack exhaustion: wasmi has no such limit)
+//! and a call-tree memory budget of [`TREE_PAGES`], which wasmi gets as a
+//! `ResourceLimiter` with the same rule (memories and tables together, 8 bytes per table
+//! element rounded up to pages per table), so both engines refuse the same grows.
 
 use arbitrary::Unstructured;
-use ssvm::engine::{self, Config, Extern, ExternType, Module, NoHost, Store, Trap, Value};
+use ssvm::engine::budget::table_pages;
+use ssvm::engine::{
+    self, Config, Extern, ExternType, MemoryBudget, Module, NoHost, Store, Trap, Value,
+};
+use wasmi::ResourceLimiter;
+use wasmi_core::LimiterError;
 use wasmi::{TrapCode, Val};
 
 use crate::smith;
@@ -22,6 +33,70 @@ use crate::smith;
 const MAX_PAGES: u64 = 16;
 /// wasm-smith's termination fuel: loop iterations plus calls before a fuel trap.
 const SMITH_FUEL: u32 = 1_000;
+/// The call-tree memory budget of both engines, in pages.
+const TREE_PAGES: u64 = 12;
+/// Our step budget per call.
+const STEPS: u64 = 100_000;
+
+/// EWASM.md section 4.2's call-tree memory budget for wasmi: memory pages plus table
+/// elements (8 bytes each, rounded up to pages per table) of the store, at most `limit`.
+#[derive(Debug)]
+pub struct TreeLimiter {
+    used: u64,
+    limit: u64,
+}
+
+impl TreeLimiter {
+    fn grow(&mut self, current: u64, desired: u64, maximum: Option<usize>) -> bool {
+        // A grow past the declared maximum fails anyway and takes nothing.
+        if maximum.is_some_and(|m| desired > m as u64) {
+            return false;
+        }
+        let extra = desired.saturating_sub(current);
+        if self.used + extra > self.limit {
+            return false;
+        }
+        self.used += extra;
+        true
+    }
+}
+
+impl ResourceLimiter for TreeLimiter {
+    fn memory_growing(
+        &mut self,
+        current: usize,
+        desired: usize,
+        maximum: Option<usize>,
+    ) -> Result<bool, LimiterError> {
+        let page = 65536;
+        let max_pages = maximum.map(|m| m / page);
+        Ok(self.grow((current / page) as u64, (desired / page) as u64, max_pages))
+    }
+
+    fn table_growing(
+        &mut self,
+        current: usize,
+        desired: usize,
+        maximum: Option<usize>,
+    ) -> Result<bool, LimiterError> {
+        if maximum.is_some_and(|m| desired > m) {
+            return Ok(false);
+        }
+        Ok(self.grow(table_pages(current), table_pages(desired), None))
+    }
+
+    fn instances(&self) -> usize {
+        usize::MAX
+    }
+
+    fn tables(&self) -> usize {
+        usize::MAX
+    }
+
+    fn memories(&self) -> usize {
+        usize::MAX
+    }
+}
 
 /// One step's outcome in engine-neutral form.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -125,6 +200,7 @@ pub fn uses_uncanonicalised_nan_ops(wasm: &[u8]) -> bool {
 pub fn compare(wasm: &[u8]) {
     let config = Config {
         max_memory_pages: MAX_PAGES as u32,
+        step_limit: Some(STEPS),
         ..Config::default()
     };
     let ours_module = match Module::compile(wasm, &config) {
@@ -136,9 +212,14 @@ pub fn compare(wasm: &[u8]) {
         Ok(m) => m,
         Err(e) => panic!("valid wasm-smith module rejected by wasmi: {e}"),
     };
-    let mut ours = Store::new(config);
-    let mut theirs = wasmi::Store::new(&engine, ());
-    let linker = wasmi::Linker::<()>::new(&engine);
+    let mut ours = Store::with_budget(config, MemoryBudget::new(TREE_PAGES));
+    let limiter = TreeLimiter {
+        used: 0,
+        limit: TREE_PAGES,
+    };
+    let mut theirs = wasmi::Store::new(&engine, limiter);
+    theirs.limiter(|limiter| limiter);
+    let linker = wasmi::Linker::<TreeLimiter>::new(&engine);
     let ours_inst = ours.instantiate(&ours_module, &[], &mut NoHost);
     let theirs_inst = linker.instantiate_and_start(&mut theirs, &theirs_module);
     let (ours_inst, theirs_inst) = match (ours_inst, theirs_inst) {
@@ -170,6 +251,7 @@ pub fn compare(wasm: &[u8]) {
         let a = match ours.invoke(&mut NoHost, ours_inst, &export.name, &args) {
             Ok(values) => Step::Ok(values.iter().map(|v| ours_bits(*v)).collect()),
             Err(engine::InvokeError::Trap(t)) if t.is_exhaustion() => Step::Exhausted,
+            Err(engine::InvokeError::Trap(Trap::StepLimitExceeded)) => Step::Exhausted,
             Err(engine::InvokeError::Trap(t)) => Step::Trap(ours_kind(t)),
             Err(e) => panic!("ssvm invoke of export {:?} failed: {e}", export.name),
         };
@@ -194,11 +276,12 @@ pub fn compare(wasm: &[u8]) {
 }
 
 fn is_exhaustion_err(e: &engine::InstantiateError) -> bool {
-    matches!(e, engine::InstantiateError::Start(t) if t.is_exhaustion())
+    matches!(e, engine::InstantiateError::Start(t)
+        if t.is_exhaustion() || *t == Trap::StepLimitExceeded)
 }
 
 /// Calls export `name` in wasmi with zero arguments.
-fn call_wasmi(store: &mut wasmi::Store<()>, inst: wasmi::Instance, name: &str) -> Step {
+fn call_wasmi(store: &mut wasmi::Store<TreeLimiter>, inst: wasmi::Instance, name: &str) -> Step {
     let Some(func) = inst.get_func(&*store, name) else {
         panic!("wasmi has no function export {name:?}");
     };
@@ -278,7 +361,7 @@ pub fn wasmi_kind(code: TrapCode) -> TrapKind {
 fn compare_state(
     ours: &Store,
     ours_inst: engine::InstanceId,
-    theirs: &wasmi::Store<()>,
+    theirs: &wasmi::Store<TreeLimiter>,
     theirs_inst: wasmi::Instance,
     exports: &[engine::ExportType],
     after: &str,

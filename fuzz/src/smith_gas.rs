@@ -6,9 +6,14 @@
 //! gas counter stays within `0..=limit`; runs are deterministic; metering is exact and
 //! monotone: with exactly the gas a complete run used, the run is identical and ends with
 //! 0 gas left, and with one unit less it runs out of gas.
+//!
+//! Every run also carries the limits of EWASM.md section 4.2 as a contract has them: a step
+//! budget equal to the gas limit (metered code pays at least one gas per step, so the gas
+//! always runs out first or together) and a small call-tree memory budget that modules
+//! reach, so `memory.grow` and `table.grow` past it return -1.
 
 use arbitrary::Unstructured;
-use ssvm::engine::{Config, ExternType, Module, NoHost, Store, Trap, Value};
+use ssvm::engine::{Config, ExternType, MemoryBudget, Module, NoHost, Store, Trap, Value};
 
 use crate::smith;
 
@@ -16,6 +21,13 @@ use crate::smith;
 const MAX_PAGES: u64 = 16;
 /// Upper bound of the gas limit.
 const MAX_GAS: i64 = 2_000_000;
+/// The call-tree memory budget of every run, in pages (memories and tables together).
+const TREE_PAGES: u64 = 12;
+
+/// True for the traps that end a run for want of gas or steps.
+fn exhausted(trap: Trap) -> bool {
+    matches!(trap, Trap::OutOfGas | Trap::StepLimitExceeded)
+}
 
 /// What one run observed: per step (instantiation, then each export call) its result.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -31,8 +43,8 @@ pub struct Record {
 impl Record {
     /// True when some step ran out of gas.
     pub fn out_of_gas(&self) -> bool {
-        self.instantiate == Err(Some(Trap::OutOfGas))
-            || self.calls.iter().any(|c| c == &Err(Trap::OutOfGas))
+        matches!(self.instantiate, Err(Some(t)) if exhausted(t))
+            || self.calls.iter().any(|c| matches!(c, Err(t) if exhausted(*t)))
     }
 }
 
@@ -93,7 +105,11 @@ pub fn run(data: &[u8]) {
 /// Instantiates `module` with `gas` and calls its exported functions in export order with
 /// zero arguments, stopping after an out-of-gas trap.
 pub fn execute(module: &Module, config: &Config, gas: i64) -> Record {
-    let mut store = Store::new(*config);
+    let config = Config {
+        step_limit: Some(u64::try_from(gas).unwrap_or(0)),
+        ..*config
+    };
+    let mut store = Store::with_budget(config, MemoryBudget::new(TREE_PAGES));
     store.set_gas(gas);
     let mut record = Record {
         instantiate: Ok(()),
@@ -122,7 +138,7 @@ pub fn execute(module: &Module, config: &Config, gas: i64) -> Record {
                 ssvm::engine::InvokeError::Trap(t) => t,
                 other => panic!("invoke of an exported function failed: {other}"),
             });
-        let stop = result == Err(Trap::OutOfGas);
+        let stop = matches!(result, Err(t) if exhausted(t));
         record.calls.push(result);
         if stop {
             break;

@@ -30,6 +30,36 @@ pub fn default_library_path() -> PathBuf {
     }
 }
 
+/// The libraries `make build` produces, by EVMC ABI version, relative to the workspace.
+pub const BUILT_LIBRARIES: [(i32, &str); 3] = [
+    (9, "target/release/libssvm.so"),
+    (7, "target/abi7/release/libssvm.so"),
+    (12, "target/abi12/release/libssvm.so"),
+];
+
+/// Every library of [`BUILT_LIBRARIES`] that is built, as (ABI, path). A missing one is
+/// skipped with a `SKIP:` line, or panics when `CI` is set (`make test` builds all three
+/// first): tests that must run on every build call this.
+pub fn built_libraries() -> Vec<(i32, PathBuf)> {
+    let root = PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/.."));
+    BUILT_LIBRARIES
+        .iter()
+        .filter_map(|&(abi, rel)| {
+            let path = root.join(rel);
+            if path.is_file() {
+                return Some((abi, path));
+            }
+            assert!(
+                std::env::var_os("CI").is_none(),
+                "CI is set but {} is not built (make build)",
+                path.display()
+            );
+            eprintln!("SKIP: {} not built (make build)", path.display());
+            None
+        })
+        .collect()
+}
+
 /// Why a library could not be loaded.
 #[derive(Debug)]
 pub enum LoadError {

@@ -6,6 +6,7 @@
 use ewasm_host::mock::MockHost;
 use ewasm_host::{EeiOptions, Message, Revision, StatusCode};
 use ssvm::contract::{CompileOptions, Contract};
+use ssvm::engine::MemoryBudget;
 use ssvm_tests::rng::Rng;
 use u256::U256;
 
@@ -210,6 +211,7 @@ fn run(code: &[u8], input: &[u8], metering: bool) -> Run {
         &mut MockHost::new(),
         Revision::Byzantium,
         EeiOptions::default(),
+        &MemoryBudget::default(),
     );
     Run {
         status: out.status,

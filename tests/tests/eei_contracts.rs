@@ -5,6 +5,7 @@
 use ewasm_host::mock::{MockHost, Recorded};
 use ewasm_host::{EeiOptions, Message, Revision, StatusCode};
 use ssvm::contract::{CompileOptions, Contract, ContractError};
+use ssvm::engine::MemoryBudget;
 use ssvm::vm::Outcome;
 
 const GAS: i64 = 1_000_000;
@@ -34,7 +35,14 @@ fn compile(wat: &str, opts: &CompileOptions) -> Result<(Contract, Vec<u8>), Cont
 
 fn run_with(wat: &str, opts: &CompileOptions, msg: &Message, host: &mut MockHost) -> Outcome {
     let (contract, code) = compile(wat, opts).expect("contract passes the gate");
-    contract.execute(msg, &code, host, Revision::Byzantium, EeiOptions::default())
+    contract.execute(
+        msg,
+        &code,
+        host,
+        Revision::Byzantium,
+        EeiOptions::default(),
+        &MemoryBudget::default(),
+    )
 }
 
 fn run(wat: &str, input: &[u8], host: &mut MockHost) -> Outcome {

@@ -46,10 +46,16 @@ struct Run {
     host_calls: usize,
 }
 
-/// Compiles `wasm` with metering on or off and runs `main` with `gas`.
+/// Compiles `wasm` with metering on or off and runs `main` with `gas` (and no step limit).
 fn run_wasm(wasm: &[u8], metering: bool, gas: i64) -> Run {
+    run_limited(wasm, metering, gas, None)
+}
+
+/// [`run_wasm`] with a step limit.
+fn run_limited(wasm: &[u8], metering: bool, gas: i64, steps: Option<u64>) -> Run {
     let config = Config {
         metering,
+        step_limit: steps,
         ..Config::default()
     };
     let module = Module::compile(wasm, &config).expect("test module compiles");
@@ -252,9 +258,10 @@ fn metering_equals_injected_use_gas_on_generated_modules() {
     }
 }
 
-/// Runs `body` (module items after the memory of [`module`]) with metering and `gas`.
+/// Runs `body` (module items after the memory of [`module`]) with metering and `gas`, and
+/// a step budget of `gas` as every contract has (EWASM.md section 4.2).
 fn metered_run(body: &str, gas: i64) -> Run {
-    run_wasm(&module(body), true, gas)
+    run_limited(&module(body), true, gas, Some(gas as u64))
 }
 
 /// Checks one dynamic charge (EWASM.md section 4.1): `ok` runs with exactly `block` +
@@ -397,4 +404,235 @@ fn bulk_operations_are_free_without_metering() {
     );
     let run = run_wasm(&module(&body), false, 10);
     assert_eq!((run.result, run.gas_used), (Ok(()), 0));
+}
+
+// ---------------------------------------------------------------------------------------
+// Steps for work (EWASM.md section 4.2), in both metering modes: `ceil(n / 1024)` steps for
+// `n` bytes of memory.copy/fill/init, `ceil(n / 128)` for `n` elements of
+// table.copy/init/fill/grow, `16 * n` for memory.grow by `n` pages; spent before the work,
+// out of bounds or not. With metering on, the step budget is the gas, and the gas charges
+// of the same work are larger, so the gas decides (checked by `check_dynamic` above, whose
+// runs carry that step budget).
+
+/// Runs `body` with metering off, plenty of gas and a step budget of `steps`.
+fn stepped_run(body: &str, steps: u64) -> Run {
+    run_limited(&module(body), false, GAS, Some(steps))
+}
+
+/// `ok` runs with exactly `steps` steps and runs out with one less; `oob` traps with
+/// `oob_trap` once it can pay, and runs out of steps instead (before the bounds check)
+/// when it cannot. Nothing costs gas with metering off.
+fn check_steps(ok: &str, oob: &str, steps: u64, oob_trap: Trap) {
+    let run = stepped_run(ok, steps);
+    assert_eq!((run.result, run.gas_used), (Ok(()), 0), "{ok}");
+    let short = Err(Trap::StepLimitExceeded);
+    assert_eq!(stepped_run(ok, steps - 1).result, short, "{ok}");
+    assert_eq!(stepped_run(oob, steps).result, Err(oob_trap), "{oob}");
+    assert_eq!(
+        stepped_run(oob, steps - 1).result,
+        short,
+        "{oob}: steps before bounds"
+    );
+}
+
+/// A 3000-byte passive data segment `$big` (3 steps of 1024 bytes).
+fn big_data() -> String {
+    format!(r#"(data $big "{}")"#, "x".repeat(3000))
+}
+
+#[test]
+fn memory_fill_spends_a_step_per_started_kib() {
+    let fill = |dst: u32, n: u32| {
+        format!(
+            r#"(func (export "main") (memory.fill (i32.const {dst}) (i32.const 7) (i32.const {n})))"#
+        )
+    };
+    check_steps(
+        &fill(0, 3000),
+        &fill(63_000, 3000),
+        3,
+        Trap::MemoryOutOfBounds,
+    );
+    check_steps(
+        &fill(0, 1024),
+        &fill(65_000, 1024),
+        1,
+        Trap::MemoryOutOfBounds,
+    );
+    check_steps(
+        &fill(0, 1025),
+        &fill(65_000, 1025),
+        2,
+        Trap::MemoryOutOfBounds,
+    );
+    assert_eq!(stepped_run(&fill(65_536, 0), 0).result, Ok(()));
+}
+
+#[test]
+fn memory_copy_spends_a_step_per_started_kib() {
+    let copy = |dst: u32, n: u32| {
+        format!(
+            r#"(func (export "main") (memory.copy (i32.const {dst}) (i32.const 1) (i32.const {n})))"#
+        )
+    };
+    check_steps(
+        &copy(0, 3000),
+        &copy(63_000, 3000),
+        3,
+        Trap::MemoryOutOfBounds,
+    );
+    assert_eq!(stepped_run(&copy(0, 0), 0).result, Ok(()));
+}
+
+#[test]
+fn memory_init_spends_a_step_per_started_kib() {
+    let init = |src: u32, n: u32| {
+        format!(
+            r#"{} (func (export "main") (memory.init $big (i32.const 0) (i32.const {src}) (i32.const {n})))"#,
+            big_data()
+        )
+    };
+    // 2100 bytes from offset 900 fit the 3000-byte segment; from offset 901 they do not.
+    check_steps(
+        &init(900, 2100),
+        &init(901, 2100),
+        3,
+        Trap::MemoryOutOfBounds,
+    );
+    assert_eq!(stepped_run(&init(3000, 0), 0).result, Ok(()));
+}
+
+/// A 300-element table `$t` (maximum 1000) and a 200-element passive segment `$e`.
+fn big_table() -> String {
+    format!(
+        r#"(table $t 300 1000 funcref) (func $f) (elem $e func {})"#,
+        "$f ".repeat(200)
+    )
+}
+
+#[test]
+fn table_fill_spends_a_step_per_started_128_elements() {
+    let fill = |dst: u32, n: u32| {
+        format!(
+            r#"{} (func (export "main") (table.fill $t (i32.const {dst}) (ref.func $f) (i32.const {n})))"#,
+            big_table()
+        )
+    };
+    check_steps(
+        &fill(0, 200),
+        &fill(101, 200),
+        2,
+        Trap::TableAccessOutOfBounds,
+    );
+    check_steps(
+        &fill(0, 128),
+        &fill(173, 128),
+        1,
+        Trap::TableAccessOutOfBounds,
+    );
+    assert_eq!(stepped_run(&fill(300, 0), 0).result, Ok(()));
+}
+
+#[test]
+fn table_copy_spends_a_step_per_started_128_elements() {
+    let copy = |dst: u32, n: u32| {
+        format!(
+            r#"{} (func (export "main") (table.copy $t $t (i32.const {dst}) (i32.const 0) (i32.const {n})))"#,
+            big_table()
+        )
+    };
+    check_steps(
+        &copy(100, 200),
+        &copy(101, 200),
+        2,
+        Trap::TableAccessOutOfBounds,
+    );
+}
+
+#[test]
+fn table_init_spends_a_step_per_started_128_elements() {
+    let init = |src: u32, n: u32| {
+        format!(
+            r#"{} (func (export "main") (table.init $t $e (i32.const 0) (i32.const {src}) (i32.const {n})))"#,
+            big_table()
+        )
+    };
+    check_steps(
+        &init(0, 129),
+        &init(72, 129),
+        2,
+        Trap::TableAccessOutOfBounds,
+    );
+}
+
+#[test]
+fn table_grow_spends_its_steps_even_when_it_fails() {
+    let grow = |n: u32| {
+        format!(
+            r#"{} (func (export "main") (if (i32.eq (table.grow $t (ref.null func) (i32.const {n})) (i32.const -1)) (then (unreachable))))"#,
+            big_table()
+        )
+    };
+    // 300 + 200 fits the maximum of 1000: 2 steps.
+    assert_eq!(stepped_run(&grow(200), 2).result, Ok(()));
+    assert_eq!(
+        stepped_run(&grow(200), 1).result,
+        Err(Trap::StepLimitExceeded)
+    );
+    // 300 + 800 does not: -1 (then `unreachable`), after paying its 7 steps.
+    assert_eq!(stepped_run(&grow(800), 7).result, Err(Trap::Unreachable));
+    assert_eq!(
+        stepped_run(&grow(800), 6).result,
+        Err(Trap::StepLimitExceeded)
+    );
+}
+
+#[test]
+fn memory_grow_spends_16_steps_per_page_even_when_it_fails() {
+    let grow = |n: u32| {
+        format!(
+            r#"(func (export "main") (if (i32.eq (memory.grow (i32.const {n})) (i32.const -1)) (then (unreachable))))"#
+        )
+    };
+    // The memory is 1 page with a maximum of 10.
+    assert_eq!(stepped_run(&grow(3), 48).result, Ok(()));
+    assert_eq!(
+        stepped_run(&grow(3), 47).result,
+        Err(Trap::StepLimitExceeded)
+    );
+    assert_eq!(stepped_run(&grow(20), 320).result, Err(Trap::Unreachable));
+    assert_eq!(
+        stepped_run(&grow(20), 319).result,
+        Err(Trap::StepLimitExceeded)
+    );
+    assert_eq!(stepped_run(&grow(0), 0).result, Ok(()));
+}
+
+#[test]
+fn steps_for_work_add_up_with_loop_steps() {
+    // Three iterations: two backward branches (2 steps) and three fills of 2 KiB (6 steps).
+    let body = r#"(func (export "main") (local $i i32)
+        (loop $l
+          (memory.fill (i32.const 0) (i32.const 1) (i32.const 2048))
+          (br_if $l (i32.ne (local.tee $i (i32.add (local.get $i) (i32.const 1))) (i32.const 3)))))"#;
+    assert_eq!(stepped_run(body, 8).result, Ok(()));
+    assert_eq!(stepped_run(body, 7).result, Err(Trap::StepLimitExceeded));
+    // Many iterations in one slice of the executor's event budget: still exact.
+    let many = body.replace("(i32.const 3)", "(i32.const 40)");
+    assert_eq!(stepped_run(&many, 39 + 80).result, Ok(()));
+    assert_eq!(
+        stepped_run(&many, 39 + 79).result,
+        Err(Trap::StepLimitExceeded)
+    );
+}
+
+#[test]
+fn metered_memory_grow_pays_gas_and_steps() {
+    // With metering on the step budget is the gas: 262144 gas per page dominates its 16
+    // steps. Entry block: const, grow, drop = 1 + 3.
+    let body = r#"(func (export "main") (drop (memory.grow (i32.const 2))))"#;
+    let total = 4 + 2 * 262_144;
+    let run = metered_run(body, total);
+    assert_eq!((run.result, run.gas_used), (Ok(()), total));
+    assert_eq!(metered_run(body, total - 1).result, Err(Trap::OutOfGas));
 }

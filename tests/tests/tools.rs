@@ -433,32 +433,11 @@ fn ssvm_statetest_runs_our_state_tests_on_the_abi12_library() {
 // The three libraries through `ssvm run`: the demo's gas per revision, option errors, EVM
 // bytecode, and a loader refusing a library of another ABI.
 
-/// The libraries `make build` produces, by EVMC ABI version.
-const LIBRARIES: [(i32, &str); 3] = [
-    (9, "target/release/libssvm.so"),
-    (7, "target/abi7/release/libssvm.so"),
-    (12, "target/abi12/release/libssvm.so"),
-];
-
-/// Every library of [`LIBRARIES`] that is built, with its ABI. A missing one is skipped with
-/// a message, or fails the test when `CI` is set (`make test` builds all three first).
+/// Every built library with its ABI, the path as text.
 fn built_libraries() -> Vec<(i32, String)> {
-    let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-    LIBRARIES
-        .iter()
-        .filter_map(|&(abi, rel)| {
-            let path = root.join(rel);
-            if path.is_file() {
-                return Some((abi, path.to_string_lossy().into_owned()));
-            }
-            assert!(
-                std::env::var_os("CI").is_none(),
-                "CI is set but {} is not built (make build)",
-                path.display()
-            );
-            eprintln!("SKIP: {} not built (make build)", path.display());
-            None
-        })
+    ssvm_tests::evmc_loader::built_libraries()
+        .into_iter()
+        .map(|(abi, path)| (abi, path.to_string_lossy().into_owned()))
         .collect()
 }
 

@@ -10,6 +10,9 @@ pub const DEFAULT_MAX_VALUE_STACK: u32 = 1024 * 1024;
 pub const DEFAULT_MAX_MEMORY_PAGES: u32 = 65536;
 /// Gas charged per requested page by `memory.grow` when metering is on.
 pub const GROW_GAS_PER_PAGE: i64 = 262_144;
+/// Steps spent per requested page by `memory.grow`, in both metering modes (EWASM.md
+/// section 4.2).
+pub const STEPS_PER_GROWN_PAGE: u64 = 16;
 
 /// The WebAssembly a module may use (EWASM.md section 1.1).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
@@ -55,9 +58,11 @@ pub struct Config {
     /// Insert `ChargeGas` at every metered block entry (function entry, after
     /// `block`/`loop`/`if`/`else`); running out traps with [`Trap::OutOfGas`](super::Trap::OutOfGas).
     pub metering: bool,
-    /// Optional limit on executed steps: calls plus backward branches (loop iterations).
-    /// Every non-terminating execution takes infinitely many of them, so any limit stops it;
-    /// exceeding it traps with [`Trap::StepLimitExceeded`](super::Trap::StepLimitExceeded).
+    /// Optional limit on executed steps: calls plus backward branches (loop iterations),
+    /// plus the steps of work that grows with an operand (bulk memory and table operations,
+    /// `memory.grow`: EWASM.md section 4.2). Every non-terminating execution takes
+    /// infinitely many of them, so any limit stops it; exceeding it traps with
+    /// [`Trap::StepLimitExceeded`](super::Trap::StepLimitExceeded).
     /// Counted at run time only (it changes no compiled code); `None` is no limit.
     pub step_limit: Option<u64>,
     /// The WebAssembly version modules may use.

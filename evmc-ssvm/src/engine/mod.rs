@@ -2,6 +2,7 @@
 //! It never mentions EVMC; the `evmc` layer and the tests use this public API.
 
 pub mod bignum;
+pub mod budget;
 pub mod config;
 mod exec;
 pub mod host;
@@ -15,6 +16,7 @@ mod translate;
 pub mod trap;
 pub mod types;
 
+pub use budget::MemoryBudget;
 pub use config::{Config, WasmVersion};
 pub use host::{Host, HostCallContext, HostFuncId, NoHost};
 pub use memory::Memory;

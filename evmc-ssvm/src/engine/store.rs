@@ -6,12 +6,13 @@ use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
+use super::budget::MemoryBudget;
 use super::config::Config;
 use super::exec::{self, Machine};
 use super::host::{Host, HostFuncId};
-use super::memory::Memory;
+use super::memory::{Memory, MemoryError};
 use super::module::{ConstExpr, Module, ModuleInner};
-use super::table::Table;
+use super::table::{Table, TableError};
 use super::trap::Trap;
 use super::types::{ref_to_raw, ExternType, FuncType, GlobalType, Limits, TableType, Value};
 
@@ -53,6 +54,10 @@ pub enum InstantiateError {
     MemoryTooLarge,
     /// A table's initial size exceeds the engine's table cap.
     TableTooLarge,
+    /// A memory or table would pass the call tree's memory budget.
+    OverMemoryBudget,
+    /// The system allocator refused a memory or table.
+    AllocationFailed,
     /// An element segment does not fit its table.
     ElemOutOfBounds,
     /// A data segment does not fit its memory.
@@ -73,6 +78,8 @@ impl fmt::Display for InstantiateError {
             }
             Self::MemoryTooLarge => f.write_str("memory size exceeds the configured page limit"),
             Self::TableTooLarge => f.write_str("table size exceeds the engine's element limit"),
+            Self::OverMemoryBudget => f.write_str("the call tree's memory budget is exhausted"),
+            Self::AllocationFailed => f.write_str("the system allocator refused the memory"),
             Self::ElemOutOfBounds => f.write_str("out of bounds table access"),
             Self::DataOutOfBounds => f.write_str("out of bounds memory access"),
             Self::Start(trap) => write!(f, "{trap}"),
@@ -81,6 +88,26 @@ impl fmt::Display for InstantiateError {
 }
 
 impl std::error::Error for InstantiateError {}
+
+impl From<MemoryError> for InstantiateError {
+    fn from(e: MemoryError) -> Self {
+        match e {
+            MemoryError::TooLarge => Self::MemoryTooLarge,
+            MemoryError::OverBudget => Self::OverMemoryBudget,
+            MemoryError::AllocationFailed => Self::AllocationFailed,
+        }
+    }
+}
+
+impl From<TableError> for InstantiateError {
+    fn from(e: TableError) -> Self {
+        match e {
+            TableError::TooLarge => Self::TableTooLarge,
+            TableError::OverBudget => Self::OverMemoryBudget,
+            TableError::AllocationFailed => Self::AllocationFailed,
+        }
+    }
+}
 
 /// How active element and data segments are written at instantiation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -214,6 +241,8 @@ pub struct Store {
     machine: Machine,
     gas: i64,
     segment_init: SegmentInit,
+    /// Where memories and tables take their pages from.
+    budget: MemoryBudget,
 }
 
 fn to_u32(n: usize) -> u32 {
@@ -221,20 +250,27 @@ fn to_u32(n: usize) -> u32 {
 }
 
 impl Store {
-    /// Creates an empty store running under `config`'s limits.
+    /// Creates an empty store running under `config`'s limits, with no memory budget
+    /// beyond them.
     pub fn new(config: Config) -> Self {
+        Store::with_budget(config, MemoryBudget::default())
+    }
+
+    /// Creates an empty store whose memories and tables take their pages from `budget`
+    /// (shared with the other stores of a call tree, EWASM.md section 4.2).
+    pub fn with_budget(config: Config, budget: MemoryBudget) -> Self {
         let empty = Limits {
             min: 0,
             max: Some(0),
         };
-        let sentinel_memory =
-            Memory::new(empty, 0).unwrap_or_else(|| unreachable!("zero pages always fit"));
+        let sentinel_memory = Memory::new(empty, 0, &budget)
+            .unwrap_or_else(|_| unreachable!("zero pages always fit"));
         let empty_table = TableType {
             elem: super::types::RefType::Func,
             limits: empty,
         };
-        let sentinel_table =
-            Table::new(empty_table, 0).unwrap_or_else(|| unreachable!("zero slots always fit"));
+        let sentinel_table = Table::new(empty_table, 0, &budget)
+            .unwrap_or_else(|_| unreachable!("zero slots always fit"));
         Self {
             ent: Entities {
                 instances: Vec::new(),
@@ -249,6 +285,7 @@ impl Store {
             machine: Machine::default(),
             gas: i64::MAX,
             segment_init: SegmentInit::default(),
+            budget,
         }
     }
 
@@ -292,16 +329,18 @@ impl Store {
         Extern::Func(to_u32(self.ent.funcs.len() - 1))
     }
 
-    /// Allocates a standalone memory (e.g. for a host module); `None` above the page cap.
+    /// Allocates a standalone memory (e.g. for a host module); `None` above the page cap or
+    /// the budget.
     pub fn alloc_memory(&mut self, limits: Limits) -> Option<Extern> {
-        let mem = Memory::new(limits, self.config.page_cap())?;
+        let mem = Memory::new(limits, self.config.page_cap(), &self.budget).ok()?;
         self.ent.memories.push(mem);
         Some(Extern::Memory(to_u32(self.ent.memories.len() - 1)))
     }
 
-    /// Allocates a standalone table of null references; `None` above the table cap.
+    /// Allocates a standalone table of null references; `None` above the table cap or the
+    /// budget.
     pub fn alloc_table(&mut self, ty: TableType) -> Option<Extern> {
-        self.ent.tables.push(Table::new(ty, 0)?);
+        self.ent.tables.push(Table::new(ty, 0, &self.budget).ok()?);
         Some(Extern::Table(to_u32(self.ent.tables.len() - 1)))
     }
 
@@ -491,13 +530,12 @@ impl Store {
         }
         for (ty, init) in &m.tables {
             let init = self.eval_const(inst, *init);
-            let table = Table::new(*ty, init).ok_or(InstantiateError::TableTooLarge)?;
+            let table = Table::new(*ty, init, &self.budget)?;
             self.ent.tables.push(table);
             inst.tables.push(to_u32(self.ent.tables.len() - 1));
         }
         for limits in &m.memories {
-            let mem = Memory::new(*limits, self.config.page_cap())
-                .ok_or(InstantiateError::MemoryTooLarge)?;
+            let mem = Memory::new(*limits, self.config.page_cap(), &self.budget)?;
             self.ent.memories.push(mem);
             inst.memory = to_u32(self.ent.memories.len() - 1);
         }

@@ -1,10 +1,11 @@
 //! WebAssembly 2.0 handlers: bulk memory (`memory.copy/fill/init`, `data.drop`), tables
 //! (`table.get/set/size/grow/fill/copy/init`, `elem.drop`) and `ref.func`.
 //!
-//! An operation whose work grows with an operand pays for it first when metering is on
-//! (EWASM.md section 4.1): `3 * ceil(n / 32)` gas for `n` bytes, `n` for `n` elements,
-//! taken before the bounds check (so an out-of-bounds operation that can pay traps, one
-//! that cannot runs out of gas).
+//! An operation whose work grows with an operand pays for it first: when metering is on,
+//! `3 * ceil(n / 32)` gas for `n` bytes and `n` for `n` elements (EWASM.md section 4.1);
+//! in both modes, `ceil(n / 1024)` steps for `n` bytes and `ceil(n / 128)` for `n`
+//! elements (section 4.2). Both are taken before the bounds check (so an out-of-bounds
+//! operation that can pay traps, one that cannot runs out of gas).
 //!
 //! Word operands: the slots in `a`, `b` and `c` as each encoder below says; a table or
 //! segment index that does not fit goes in the data word after the instruction.
@@ -30,10 +31,32 @@ pub(crate) fn table_gas(n: u32) -> i64 {
     i64::from(n)
 }
 
-/// Charges `amount` when metering; `false` if the gas left does not cover it.
+/// Bytes of a bulk memory operation per step (EWASM.md section 4.2).
+pub(crate) const BYTES_PER_STEP: u32 = 1024;
+/// Elements of a table operation per step (EWASM.md section 4.2).
+pub(crate) const ELEMS_PER_STEP: u32 = 128;
+
+/// The steps of a bulk memory operation on `n` bytes.
+pub(crate) fn memory_steps(n: u32) -> u64 {
+    u64::from(n.div_ceil(BYTES_PER_STEP))
+}
+
+/// The steps of a table operation on `n` elements.
+pub(crate) fn table_steps(n: u32) -> u64 {
+    u64::from(n.div_ceil(ELEMS_PER_STEP))
+}
+
+/// Pays for work before doing it: `steps` from the step budget and, when metering, `gas`.
+/// The trap that ends the run if either is short.
 #[inline(always)]
-fn pay(ex: &mut Exec<'_>, amount: i64) -> bool {
-    !ex.limits.metering || amount == 0 || ex.charge(amount)
+fn pay(ex: &mut Exec<'_>, gas: i64, steps: u64) -> Result<(), Trap> {
+    if ex.limits.metering && gas != 0 && !ex.charge(gas) {
+        return Err(Trap::OutOfGas);
+    }
+    if steps != 0 && !ex.spend_steps(steps) {
+        return Err(Trap::StepLimitExceeded);
+    }
+    Ok(())
 }
 
 /// `start..start + n` if it lies within `len`.
@@ -64,8 +87,8 @@ fn memory_copy(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, acc: u64) -> Done {
         fp.get(w.b) as u32,
         fp.get(w.c as u16) as u32,
     );
-    if !pay(ex, memory_gas(n)) {
-        return ex.trap(Trap::OutOfGas);
+    if let Err(trap) = pay(ex, memory_gas(n), memory_steps(n)) {
+        return ex.trap(trap);
     }
     let bytes = mem.bytes();
     match (range(src, n, bytes.len()), range(dst, n, bytes.len())) {
@@ -83,8 +106,8 @@ fn memory_fill(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, acc: u64) -> Done {
         fp.get(w.b) as u8,
         fp.get(w.c as u16) as u32,
     );
-    if !pay(ex, memory_gas(n)) {
-        return ex.trap(Trap::OutOfGas);
+    if let Err(trap) = pay(ex, memory_gas(n), memory_steps(n)) {
+        return ex.trap(trap);
     }
     let bytes = mem.bytes();
     let Some(to) = range(dst, n, bytes.len()) else {
@@ -104,8 +127,8 @@ fn memory_init(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, acc: u64) -> Done {
         fp.get(w.b) as u32,
         fp.get(w.c as u16) as u32,
     );
-    if !pay(ex, memory_gas(n)) {
-        return ex.trap(Trap::OutOfGas);
+    if let Err(trap) = pay(ex, memory_gas(n), memory_steps(n)) {
+        return ex.trap(trap);
     }
     let data = ex.inst.data(seg);
     let bytes = mem.bytes();
@@ -165,8 +188,8 @@ fn table_grow(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, acc: u64) -> Done {
     let w = ip.word();
     let index = ip.next().word().value() as u32;
     let (init, delta) = (fp.get(w.b), fp.get(w.c as u16) as u32);
-    if !pay(ex, table_gas(delta)) {
-        return ex.trap(Trap::OutOfGas);
+    if let Err(trap) = pay(ex, table_gas(delta), table_steps(delta)) {
+        return ex.trap(trap);
     }
     let old = table(ex, index).grow(delta, init).unwrap_or(u32::MAX);
     fp.set(w.a, u64::from(old));
@@ -179,8 +202,8 @@ fn table_fill(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, acc: u64) -> Done {
     let w = ip.word();
     let index = ip.next().word().value() as u32;
     let (dst, value, n) = (fp.get(w.a) as u32, fp.get(w.b), fp.get(w.c as u16) as u32);
-    if !pay(ex, table_gas(n)) {
-        return ex.trap(Trap::OutOfGas);
+    if let Err(trap) = pay(ex, table_gas(n), table_steps(n)) {
+        return ex.trap(trap);
     }
     let t = table(ex, index);
     let Some(to) = range(dst, n, t.len()) else {
@@ -204,8 +227,8 @@ fn table_copy(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, acc: u64) -> Done {
         fp.get(w.b) as u32,
         fp.get(w.c as u16) as u32,
     );
-    if !pay(ex, table_gas(n)) {
-        return ex.trap(Trap::OutOfGas);
+    if let Err(trap) = pay(ex, table_gas(n), table_steps(n)) {
+        return ex.trap(trap);
     }
     let (src_len, dst_len) = (ex.tables[src_t].len(), ex.tables[dst_t].len());
     let (Some(from), Some(to)) = (range(src, n, src_len), range(dst, n, dst_len)) else {
@@ -231,8 +254,8 @@ fn table_init(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, acc: u64) -> Done {
         fp.get(w.b) as u32,
         fp.get(w.c as u16) as u32,
     );
-    if !pay(ex, table_gas(n)) {
-        return ex.trap(Trap::OutOfGas);
+    if let Err(trap) = pay(ex, table_gas(n), table_steps(n)) {
+        return ex.trap(trap);
     }
     let inst = ex.inst;
     let items = inst.elem(seg);
@@ -348,6 +371,19 @@ mod tests {
         assert_eq!(memory_gas(u32::MAX), 3 * 134_217_728);
         assert_eq!(table_gas(0), 0);
         assert_eq!(table_gas(7), 7);
+    }
+
+    #[test]
+    fn steps_follow_ewasm_md_4_2() {
+        // One step per started KiB; one per started 128 elements; nothing for zero.
+        assert_eq!(memory_steps(0), 0);
+        assert_eq!(memory_steps(1), 1);
+        assert_eq!(memory_steps(1024), 1);
+        assert_eq!(memory_steps(1025), 2);
+        assert_eq!(memory_steps(u32::MAX), 4_194_304);
+        assert_eq!(table_steps(0), 0);
+        assert_eq!(table_steps(128), 1);
+        assert_eq!(table_steps(129), 2);
     }
 
     #[test]

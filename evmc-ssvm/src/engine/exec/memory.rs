@@ -8,7 +8,7 @@
 use super::frame::Fp;
 use super::word::{acc_field as acc, instance, next, Done, Ip, Mem, Word};
 use super::Exec;
-use crate::engine::config::GROW_GAS_PER_PAGE;
+use crate::engine::config::{GROW_GAS_PER_PAGE, STEPS_PER_GROWN_PAGE};
 use crate::engine::isa::Instr;
 use crate::engine::memory::PAGE_SIZE;
 use crate::engine::trap::Trap;
@@ -130,12 +130,17 @@ fn memory_size(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, acc: u64) -> Done {
     next(ip, fp, mem, ex, acc)
 }
 
-/// `memory.grow`: grows by `b` pages (charged per page when metering); `a` = old size or -1.
+/// `memory.grow`: grows by `b` pages; `a` = old size or -1. Pays first, even when the grow
+/// then fails: `STEPS_PER_GROWN_PAGE` steps per page (EWASM.md section 4.2) and, when
+/// metering, `GROW_GAS_PER_PAGE` gas per page (section 4).
 fn memory_grow(ip: Ip, fp: Fp, _mem: Mem, ex: &mut Exec<'_>, acc: u64) -> Done {
     let w = ip.word();
     let delta = fp.get(w.b) as u32;
     if ex.limits.metering && !ex.charge(i64::from(delta) * GROW_GAS_PER_PAGE) {
         return ex.trap(Trap::OutOfGas);
+    }
+    if !ex.spend_steps(u64::from(delta) * STEPS_PER_GROWN_PAGE) {
+        return ex.trap(Trap::StepLimitExceeded);
     }
     let memory = &mut ex.memories[ex.inst.memory as usize];
     let old = memory.grow(delta).unwrap_or(u32::MAX);

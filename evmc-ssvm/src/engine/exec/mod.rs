@@ -72,7 +72,12 @@ fn reserve(stack: &mut Vec<u64>, need: usize, limit: usize) -> Result<(), Trap> 
         if need > limit {
             return Err(Trap::ValueStackExhausted);
         }
-        stack.resize(need.next_power_of_two().min(limit), 0);
+        let len = need.next_power_of_two().min(limit);
+        // A refused allocation ends the run like an exhausted stack, never aborts.
+        stack
+            .try_reserve_exact(len - stack.len())
+            .map_err(|_| Trap::ValueStackExhausted)?;
+        stack.resize(len, 0);
     }
     Ok(())
 }
@@ -99,6 +104,10 @@ pub(crate) struct Exec<'a> {
     /// `word`).
     budget: u32,
     other_events: u32,
+    /// The events the current slice started with (shrunk by [`Exec::spend_steps`]).
+    slice: u32,
+    /// Steps left at the start of the current slice, less the steps spent for work since.
+    steps_left: u64,
     /// With debug assertions: a handler pauses when the native stack reaches below this
     /// address (see `word`).
     #[cfg(debug_assertions)]
@@ -150,6 +159,27 @@ impl Exec<'_> {
             return false;
         }
         self.gas -= amount;
+        true
+    }
+
+    /// Spends `steps` steps at once for work that grows with an operand (EWASM.md section
+    /// 4.2); `false` (nothing spent) if fewer are left.
+    #[inline]
+    fn spend_steps(&mut self, steps: u64) -> bool {
+        let used = u64::from(self.slice - self.budget - self.other_events);
+        let left = self.steps_left.saturating_sub(used);
+        if steps > left {
+            return false;
+        }
+        self.steps_left -= steps;
+        // The slice was sized for the steps left before: shrink it so that the step past
+        // the limit still ends it (`used` stays the same).
+        let events = (left - steps).saturating_add(1);
+        if u64::from(self.budget) > events {
+            let cut = self.budget - events as u32;
+            self.budget -= cut;
+            self.slice -= cut;
+        }
         true
     }
 
@@ -283,6 +313,8 @@ fn run(
         limits: *limits,
         budget: 0,
         other_events: 0,
+        slice: 0,
+        steps_left: 0,
         #[cfg(debug_assertions)]
         stack_floor: 0,
         cur: instance,
@@ -303,13 +335,8 @@ fn run(
     result
 }
 
-/// Runs slices of the run from `at` until it returns or traps; `steps_left` is the step
-/// limit.
-fn run_slices(
-    ex: &mut Exec<'_>,
-    mut at: (Ip, Fp, Mem, u64),
-    mut steps_left: u64,
-) -> Result<usize, Trap> {
+/// Runs slices of the run from `at` until it returns or traps; `steps` is the step limit.
+fn run_slices(ex: &mut Exec<'_>, mut at: (Ip, Fp, Mem, u64), steps: u64) -> Result<usize, Trap> {
     #[cfg(debug_assertions)]
     {
         let marker = 0u8;
@@ -317,10 +344,13 @@ fn run_slices(
             .addr()
             .saturating_sub(STACK_GUARD);
     }
+    ex.steps_left = steps;
     loop {
         // A slice ends after `slice` events; with at most `steps_left + 1` of them, the
         // step past the limit ends it (other events may end it sooner).
-        let slice = u32::try_from(steps_left.saturating_add(1)).map_or(BUDGET, |s| s.min(BUDGET));
+        let slice =
+            u32::try_from(ex.steps_left.saturating_add(1)).map_or(BUDGET, |s| s.min(BUDGET));
+        ex.slice = slice;
         ex.budget = slice;
         ex.other_events = 0;
         let (ip, fp, mem, acc) = at;
@@ -328,9 +358,10 @@ fn run_slices(
             Done::Pause => {
                 // A pause ends the slice when its budget is used up (or, with debug
                 // assertions, when the native stack is deep).
-                let steps = u64::from(slice - ex.budget - ex.other_events);
-                steps_left = steps_left
-                    .checked_sub(steps)
+                let taken = u64::from(ex.slice - ex.budget - ex.other_events);
+                ex.steps_left = ex
+                    .steps_left
+                    .checked_sub(taken)
                     .ok_or(Trap::StepLimitExceeded)?;
                 at = ex.resume.take().ok_or(Trap::Unreachable)?;
             }
