@@ -248,6 +248,8 @@ pub fn bignum_intrinsic(def: &ImportDef) -> Option<Intrinsic> {
         HostFn::Sar256 => BigOp::Sar,
         HostFn::Byte256 => BigOp::Byte,
         HostFn::Signextend256 => BigOp::SignExtend,
+        HostFn::Submod256 => BigOp::SubMod,
+        HostFn::Mulmodmont256 => BigOp::MulModMont,
         _ => return None,
     };
     Some(Intrinsic {

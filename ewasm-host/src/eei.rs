@@ -257,9 +257,8 @@ fn dispatch(eei: &mut Eei<'_>, func: HostFn, inv: &mut Invocation<'_>) -> HostRe
         PrintStorageHex => debug::print_storage_hex(eei, inv),
         Add256 | Sub256 | Mul256 | Div256 | Sdiv256 | Mod256 | Smod256 | Addmod256 | Mulmod256
         | Umulmod256 | Exp256 | Lt256 | Gt256 | Slt256 | Sgt256 | Eq256 | Iszero256 | And256
-        | Or256 | Xor256 | Not256 | Shl256 | Shr256 | Sar256 | Byte256 | Signextend256 => {
-            Err(HostExit::ContractValidationFailure)
-        }
+        | Or256 | Xor256 | Not256 | Shl256 | Shr256 | Sar256 | Byte256 | Signextend256
+        | Submod256 | Mulmodmont256 => Err(HostExit::ContractValidationFailure),
     }
 }
 

@@ -285,6 +285,10 @@ pub enum HostFn {
     Byte256,
     /// `bignum.signextend256`.
     Signextend256,
+    /// `bignum.submod256` (section 5.1).
+    Submod256,
+    /// `bignum.mulmodmont256` (section 5.1).
+    Mulmodmont256,
 }
 
 impl HostFn {
@@ -394,7 +398,7 @@ const CALL_PARAMS: &[ValType] = &[I64, I32, I32, I32, I32];
 const CALL_NO_VALUE_PARAMS: &[ValType] = &[I64, I32, I32, I32];
 
 /// Number of entries in the table.
-pub const IMPORT_COUNT: usize = 74;
+pub const IMPORT_COUNT: usize = 76;
 
 const TABLE: [ImportDef; IMPORT_COUNT] = [
     eth("useGas", &[I64], &[], 0, BYZ, F::UseGas),
@@ -562,6 +566,8 @@ const TABLE: [ImportDef; IMPORT_COUNT] = [
     big("sar256", P3, &[], 3, F::Sar256),
     big("byte256", P3, &[], 3, F::Byte256),
     big("signextend256", P3, &[], 5, F::Signextend256),
+    big("submod256", P4, &[], 3, F::Submod256),
+    big("mulmodmont256", P4, &[], 5, F::Mulmodmont256),
 ];
 
 // Compile-time check: entry i describes the HostFn with discriminant i.

@@ -5,6 +5,7 @@
 
 use ewasm_host::mock::MockHost;
 use ewasm_host::{EeiOptions, Message, Revision, StatusCode};
+use num_bigint::BigUint;
 use ssvm::contract::{CompileOptions, Contract};
 use ssvm::engine::MemoryBudget;
 use ssvm_tests::rng::Rng;
@@ -55,6 +56,12 @@ const OPS: &[(&str, Kind, i64)] = &[
     ("sar256", Kind::Binary(U256::sar), 3),
     ("byte256", Kind::Binary(U256::byte), 3),
     ("signextend256", Kind::Binary(U256::signextend), 5),
+    ("submod256", Kind::Ternary(|a, b, m| a.submod(b, m)), 3),
+    (
+        "mulmodmont256",
+        Kind::Ternary(|a, b, m| a.mulmodmont(b, m)),
+        5,
+    ),
 ];
 
 fn inputs(kind: Kind) -> usize {
@@ -444,5 +451,118 @@ fn random_pointer_expressions() {
         let got = run(&code, &input, false);
         assert_eq!(got.status, StatusCode::Success, "seed {seed}: {wat}");
         assert_eq!(got.output, want.to_be_bytes(), "seed {seed}: {wat}");
+    }
+}
+
+// ---------------------------------------------------------------------------------------
+// EWASM.md 5.1 (`submod256`, `mulmodmont256`) against num-bigint directly.
+
+fn big(v: U256) -> BigUint {
+    BigUint::from_bytes_be(&v.to_be_bytes())
+}
+
+/// The 32 big-endian bytes of `x` (`x < 2^256`).
+fn be32(x: &BigUint) -> Vec<u8> {
+    let bytes = x.to_bytes_be();
+    let mut out = vec![0u8; 32 - bytes.len()];
+    out.extend(bytes);
+    out
+}
+
+/// EWASM.md 5.1's definitions over the integers.
+fn reference(name: &str, a: U256, b: U256, m: U256) -> Vec<u8> {
+    let (a, b, m) = (big(a), big(b), big(m));
+    let zero = BigUint::from(0u8);
+    let r = match name {
+        "submod256" if m != zero => (&a % &m + &m - &b % &m) % &m,
+        "mulmodmont256" if m.bit(0) && m != BigUint::from(1u8) => {
+            let r_inv = ((BigUint::from(1u8) << 256u32) % &m)
+                .modinv(&m)
+                .expect("2^256 is invertible modulo an odd m");
+            (a * b % &m) * r_inv % &m
+        }
+        _ => zero,
+    };
+    be32(&r)
+}
+
+#[test]
+fn modular_ops_on_edge_operands_and_aliases_match_num_bigint() {
+    let bn254_p: U256 = "0x30644e72e131a029b85045b68181585d97816a916871ca8d3c208c16d87cfd47"
+        .parse()
+        .expect("p parses");
+    let moduli = [
+        U256::ZERO,
+        U256::ONE,
+        U256::from_u64(2),
+        U256::from_u64(10),
+        U256::from_u64(97),
+        U256::MAX,
+        U256::MAX.wrapping_sub(U256::ONE),
+        bn254_p,
+    ];
+    let mut cases = 0;
+    for name in ["submod256", "mulmodmont256"] {
+        let kind = OPS.iter().find(|op| op.0 == name).expect("listed").1;
+        // The result at 96 (apart), or aliasing a (0), b (32) or m (64).
+        let codes = [96, 0, 32, 64].map(|r| contract(name, kind, r, Args::Const));
+        for m in moduli {
+            let operands = [
+                U256::ZERO,
+                U256::ONE,
+                m.wrapping_sub(U256::ONE),
+                m,
+                m.wrapping_add(U256::ONE),
+                m.wrapping_add(m),
+                U256::MAX,
+                U256::from_u64(0x1234_5678_9abc_def1),
+            ];
+            for (i, &a) in operands.iter().enumerate() {
+                for (j, &b) in operands.iter().enumerate() {
+                    let code = &codes[(i + j) % codes.len()];
+                    let got = run(code, &input_of(&[a, b, m]), false);
+                    assert_eq!(got.status, StatusCode::Success, "{name}");
+                    assert_eq!(
+                        got.output,
+                        reference(name, a, b, m),
+                        "{name}({a}, {b}, {m})"
+                    );
+                    cases += 1;
+                }
+            }
+        }
+    }
+    assert_eq!(cases, 2 * 8 * 64);
+}
+
+#[test]
+fn modular_ops_on_random_operands_and_odd_moduli_match_num_bigint() {
+    let mut rng = Rng::new(0x5eed_5107);
+    let mut word = || {
+        U256::from_limbs([
+            rng.next_u64(),
+            rng.next_u64(),
+            rng.next_u64(),
+            rng.next_u64(),
+        ])
+    };
+    for name in ["submod256", "mulmodmont256"] {
+        let kind = OPS.iter().find(|op| op.0 == name).expect("listed").1;
+        let code = contract(name, kind, 96, Args::Locals);
+        for k in 0..300 {
+            let m = word().or(U256::ONE);
+            // Half the cases reduced (the fast path), half not.
+            let (a, b) = if k % 2 == 0 {
+                (word().evm_rem(m), word().evm_rem(m))
+            } else {
+                (word(), word())
+            };
+            let got = run(&code, &input_of(&[a, b, m]), false);
+            assert_eq!(
+                got.output,
+                reference(name, a, b, m),
+                "{name}({a}, {b}, {m})"
+            );
+        }
     }
 }

@@ -9,6 +9,7 @@
 //! - `arith`: wrapping/overflowing add, sub, mul and the `Add`/`Sub`/`Mul` traits;
 //! - `div`: Knuth algorithm D and the EVM `DIV`/`MOD`/`SDIV`/`SMOD` rules;
 //! - `modular`: `ADDMOD`, `MULMOD` (512-bit intermediate) and `EXP`;
+//! - `montgomery`: `submod` and the Montgomery product `mulmodmont` (EWASM.md 5.1);
 //! - `bits`: comparisons, bitwise operators, shifts, `BYTE`, `SIGNEXTEND`, bit counts;
 //! - `fmt`: parsing (`FromStr`, `from_str_radix`) and `Display`/`LowerHex`/`Debug`;
 //! - `interop`: conversions with `primitive_types::U256` and `ethnum::U256` (features);
@@ -35,8 +36,10 @@ mod fmt;
 mod interop;
 mod limbs;
 mod modular;
+mod montgomery;
 
 pub use fmt::ParseU256Error;
+pub use montgomery::mont_inv64;
 
 /// A 256-bit unsigned integer with EVM semantics, stored as four little-endian `u64` limbs.
 ///

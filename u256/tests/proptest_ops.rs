@@ -55,6 +55,24 @@ impl SignBit for U256 {
     }
 }
 
+/// `(a - b) mod m` in `[0, m)`; 0 for `m = 0` (EWASM.md 5.1).
+fn submod_oracle(a: &BigUint, b: &BigUint, m: &BigUint) -> BigUint {
+    if m.is_zero() {
+        return BigUint::zero();
+    }
+    (a % m + m - b % m) % m
+}
+
+/// `a * b * 2^-256 mod m` in `[0, m)`; 0 for even `m` (EWASM.md 5.1).
+fn mont_oracle(a: &BigUint, b: &BigUint, m: &BigUint) -> BigUint {
+    if (m % 2u32).is_zero() || m.is_one() {
+        return BigUint::zero();
+    }
+    let r = (BigUint::one() << 256u32) % m;
+    let r_inv = r.modinv(m).unwrap_or_default();
+    (a * b % m) * r_inv % m
+}
+
 /// A shift amount as the oracle sees it: the exact value, capped at 256.
 fn shift_amount(s: U256) -> u32 {
     big(s).to_u32().map_or(256, |x| x.min(256))
@@ -209,6 +227,30 @@ proptest! {
         let n = big(m);
         prop_assert_eq!(a.addmod(b, m), from_big(&((big(a) + big(b)) % &n)));
         prop_assert_eq!(a.mulmod(b, m), from_big(&((big(a) * big(b)) % &n)));
+    }
+
+    #[test]
+    fn submod_over_the_integers(a in any_u256(), b in any_u256(), m in any_u256()) {
+        prop_assert_eq!(a.submod(b, m), from_big(&submod_oracle(&big(a), &big(b), &big(m))));
+        // The reduced-operand fast path.
+        if !m.is_zero() {
+            let (a, b) = (a.evm_rem(m), b.evm_rem(m));
+            prop_assert_eq!(a.submod(b, m), from_big(&submod_oracle(&big(a), &big(b), &big(m))));
+        }
+    }
+
+    #[test]
+    fn mulmodmont_over_the_integers(a in any_u256(), b in any_u256(), m in any_u256()) {
+        // Random odd moduli (every second case), and whatever `m` is otherwise.
+        for m in [m, m.or(U256::ONE)] {
+            let expected = from_big(&mont_oracle(&big(a), &big(b), &big(m)));
+            prop_assert_eq!(a.mulmodmont(b, m), expected);
+            if !m.is_zero() {
+                let (a, b) = (a.evm_rem(m), b.evm_rem(m));
+                let expected = from_big(&mont_oracle(&big(a), &big(b), &big(m)));
+                prop_assert_eq!(a.mulmodmont(b, m), expected);
+            }
+        }
     }
 
     #[test]
@@ -376,4 +418,57 @@ fn oracle_sign_helpers_agree_with_definitions() {
     assert_eq!(signed(U256::SIGNED_MIN).sign(), Sign::Minus);
     assert_eq!(signed(U256::SIGNED_MIN).abs(), BigInt::one() << 255u32);
     assert_eq!(from_signed(&BigInt::from(-1)), U256::MAX);
+}
+
+/// `submod` and `mulmodmont` on every pair of edge operands for edge moduli: 0, 1, 2, small
+/// odd and even ones, 2^256 - 1 and - 2, 2^255 +- 1, BN254's p, and for each modulus the
+/// operands m - 1, m, m + 1 and 2m (mod 2^256) next to the general edge values.
+#[test]
+fn modular_edges_exhaustively() {
+    let bn254_p: U256 = "0x30644e72e131a029b85045b68181585d97816a916871ca8d3c208c16d87cfd47"
+        .parse()
+        .expect("p parses");
+    let p255 = from_big(&(BigUint::one() << 255u32));
+    let moduli = [
+        U256::ZERO,
+        U256::ONE,
+        U256::from_u64(2),
+        U256::from_u64(3),
+        U256::from_u64(1 << 40),
+        U256::from_u64(0xffff_fffb),
+        U256::MAX,
+        U256::MAX.wrapping_sub(U256::ONE),
+        p255.wrapping_add(U256::ONE),
+        p255.wrapping_sub(U256::ONE),
+        bn254_p,
+    ];
+    let mut checked = 0;
+    for m in moduli {
+        let mut operands = edge_values();
+        for k in [
+            m.wrapping_sub(U256::ONE),
+            m,
+            m.wrapping_add(U256::ONE),
+            m.wrapping_add(m),
+        ] {
+            operands.push(k);
+        }
+        for &a in &operands {
+            for &b in &operands {
+                let (x, y, n) = (big(a), big(b), big(m));
+                assert_eq!(
+                    a.submod(b, m),
+                    from_big(&submod_oracle(&x, &y, &n)),
+                    "{a:x} - {b:x} mod {m:x}"
+                );
+                assert_eq!(
+                    a.mulmodmont(b, m),
+                    from_big(&mont_oracle(&x, &y, &n)),
+                    "mont({a:x}, {b:x}) mod {m:x}"
+                );
+                checked += 1;
+            }
+        }
+    }
+    assert!(checked > 5000, "{checked} cases");
 }

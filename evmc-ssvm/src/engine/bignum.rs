@@ -63,6 +63,10 @@ pub enum BigOp {
     Byte,
     /// EVM SIGNEXTEND (first operand is the byte index).
     SignExtend,
+    /// (a - b) mod m in [0, m) over the integers, m = 0 gives 0 (EWASM.md 5.1).
+    SubMod,
+    /// The Montgomery product a * b * 2^-256 mod m in [0, m), even m gives 0 (EWASM.md 5.1).
+    MulModMont,
 }
 
 /// How a bignum import executes: the operation and its metered gas (used only when
@@ -94,7 +98,7 @@ pub enum Shape {
 
 impl BigOp {
     /// Every operation, in declaration order.
-    pub const ALL: [BigOp; 25] = [
+    pub const ALL: [BigOp; 27] = [
         BigOp::Add,
         BigOp::Sub,
         BigOp::Mul,
@@ -120,12 +124,14 @@ impl BigOp {
         BigOp::Sar,
         BigOp::Byte,
         BigOp::SignExtend,
+        BigOp::SubMod,
+        BigOp::MulModMont,
     ];
 
     /// The Wasm signature shape: all parameters are i32 pointers.
     pub const fn shape(self) -> Shape {
         match self {
-            BigOp::AddMod | BigOp::MulMod => Shape::Ternary,
+            BigOp::AddMod | BigOp::MulMod | BigOp::SubMod | BigOp::MulModMont => Shape::Ternary,
             BigOp::Lt | BigOp::Gt | BigOp::Slt | BigOp::Sgt | BigOp::Eq => Shape::Compare,
             BigOp::IsZero => Shape::Test,
             BigOp::Not => Shape::Unary,
@@ -297,12 +303,13 @@ pub fn exec(op: BigOp, mem: &mut [u8], args: &[u32; 4]) -> Result<Option<u32>, T
             store_be(mem, p1, a.not())?;
             return Ok(None);
         }
-        BigOp::AddMod | BigOp::MulMod => {
+        BigOp::AddMod | BigOp::MulMod | BigOp::SubMod | BigOp::MulModMont => {
             let (b, m) = (b()?, load_be(mem, p2)?);
-            let r = if op == BigOp::AddMod {
-                a.addmod(b, m)
-            } else {
-                a.mulmod(b, m)
+            let r = match op {
+                BigOp::AddMod => a.addmod(b, m),
+                BigOp::MulMod => a.mulmod(b, m),
+                BigOp::SubMod => a.submod(b, m),
+                _ => a.mulmodmont(b, m),
             };
             store_be(mem, p3, r)?;
             return Ok(None);
@@ -415,7 +422,7 @@ mod tests {
             let expected = match op {
                 BigOp::IsZero => 1,
                 BigOp::Not | BigOp::Lt | BigOp::Gt | BigOp::Slt | BigOp::Sgt | BigOp::Eq => 2,
-                BigOp::AddMod | BigOp::MulMod => 4,
+                BigOp::AddMod | BigOp::MulMod | BigOp::SubMod | BigOp::MulModMont => 4,
                 _ => 3,
             };
             assert_eq!(op.param_count(), expected, "{op:?}");

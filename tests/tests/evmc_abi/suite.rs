@@ -755,6 +755,9 @@ fn eight_threads_run_contracts_on_one_instance() {
 // The concurrency stress test (8 threads x 10,000 nested executes), in its own file.
 include!("stress.rs");
 
+// The modular bignum operations of EWASM.md 5.1, in their own file.
+include!("modular.rs");
+
 #[test]
 fn every_nan_result_is_the_positive_canonical_nan() {
     let cases = crate::floats::cases();

@@ -115,7 +115,7 @@ fn bignum_handler(op: BigOp, metered: bool) -> Handler {
             }
         };
     }
-    by_op!(0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24)
+    by_op!(0 1 2 3 4 5 6 7 8 9 10 11 12 13 14 15 16 17 18 19 20 21 22 23 24 25 26)
 }
 
 /// Appends the words of a data instruction; `false` for any other. A constant that fits
