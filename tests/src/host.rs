@@ -6,10 +6,10 @@
 //! [`crate::host_abi12`].
 
 use crate::evmc_loader::{ExecutionResult, Vm};
+use crate::keccak::keccak256;
 use crate::rlp::{encode_bytes, encode_list, encode_u64};
 use crate::rules::{Rules, StorageRule};
 use crate::state::{Address, StorageChange, WorldState};
-use crate::trie::keccak256;
 use ethnum::U256;
 use evmc_sys::{
     evmc_address, evmc_bytes32, evmc_call_kind, evmc_message, evmc_revision, evmc_status_code,

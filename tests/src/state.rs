@@ -6,8 +6,8 @@
 //! accounts, so a copy per call frame is cheap and cannot get out of step with the state the
 //! way an incomplete undo journal can.
 
+use crate::keccak::{keccak256, secure_trie_root, EMPTY_TRIE_ROOT};
 use crate::rlp::{encode_bytes, encode_list, encode_scalar_be, encode_u64};
-use crate::trie::{keccak256, secure_trie_root, EMPTY_TRIE_ROOT};
 use ethnum::U256;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
