@@ -7,7 +7,6 @@
 
 use crate::evmc_loader::{ExecutionResult, Vm};
 use crate::keccak::keccak256;
-use crate::rlp::{encode_bytes, encode_list, encode_u64};
 use crate::rules::{Rules, StorageRule};
 use crate::state::{Address, StorageChange, WorldState};
 use ethnum::U256;
@@ -138,7 +137,9 @@ impl Message {
 
 /// Address of a contract created by `sender` with `nonce`: keccak256(rlp([sender, nonce]))[12..].
 pub fn create_address(sender: &Address, nonce: u64) -> Address {
-    let hash = keccak256(&encode_list(&[encode_bytes(sender), encode_u64(nonce)]));
+    let mut stream = rlp::RlpStream::new_list(2);
+    stream.append(&sender.as_slice()).append(&nonce);
+    let hash = keccak256(&stream.out());
     let mut address = [0; 20];
     address.copy_from_slice(&hash[12..]);
     address

@@ -10,7 +10,6 @@ mod host_frames_tests;
 pub mod inject;
 pub mod keccak;
 pub mod modgen;
-pub mod rlp;
 pub mod rng;
 pub mod rules;
 pub mod state;
