@@ -121,7 +121,8 @@ pub fn on_large_stack<R: Send + 'static>(f: impl FnOnce() -> R + Send + 'static)
 }
 
 /// Contract bytes from a CODE argument: a `.wat` file (assembled), another existing file
-/// (binary Wasm, or hex text), or hex (optional `0x`, whitespace ignored).
+/// (binary Wasm, or hex text), or hex (optional `0x`, whitespace ignored). An argument
+/// that looks like a path ([`looks_like_path`]) and names no file is refused as such.
 pub fn load_code(arg: &str) -> Result<Vec<u8>, String> {
     let path = Path::new(arg);
     if path.is_file() {
@@ -134,7 +135,23 @@ pub fn load_code(arg: &str) -> Result<Vec<u8>, String> {
         }
         return parse_hex(&String::from_utf8_lossy(&bytes)).map_err(|e| format!("{arg}: {e}"));
     }
+    if looks_like_path(arg) {
+        return Err(if path.exists() {
+            format!("not a file: {arg}")
+        } else {
+            format!("no such file: {arg}")
+        });
+    }
     parse_hex(arg).map_err(|e| format!("CODE is not a file and {e}"))
+}
+
+/// Whether a CODE argument was meant as a path rather than hex: it contains `/` or ends in
+/// `.wasm`, `.wat` or `.hex` (none of which hex text can).
+pub fn looks_like_path(arg: &str) -> bool {
+    arg.contains('/')
+        || [".wasm", ".wat", ".hex"]
+            .iter()
+            .any(|ext| arg.ends_with(ext))
 }
 
 /// Hex bytes with an optional `0x` and any whitespace.
@@ -584,7 +601,13 @@ mod tests {
     fn code_from_hex_wat_and_wasm_files() {
         assert_eq!(load_code("0x0061 736d").unwrap(), vec![0, 0x61, 0x73, 0x6d]);
         assert!(load_code("not-hex-and-no-file").is_err());
+        assert_eq!(
+            load_code("/no/such/file.wasm"),
+            Err("no such file: /no/such/file.wasm".to_string())
+        );
         let dir = std::env::temp_dir();
+        let dir_arg = dir.to_str().unwrap();
+        assert_eq!(load_code(dir_arg), Err(format!("not a file: {dir_arg}")));
         let wat_path = dir.join(format!("ssvm-cli-{}.wat", std::process::id()));
         std::fs::write(&wat_path, "(module)").unwrap();
         let from_wat = load_code(wat_path.to_str().unwrap()).unwrap();

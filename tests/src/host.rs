@@ -6,10 +6,9 @@
 //! [`crate::host_abi12`].
 
 use crate::evmc_loader::{ExecutionResult, Vm};
-use crate::rlp::{encode_bytes, encode_list, encode_u64};
+use crate::keccak::keccak256;
 use crate::rules::{Rules, StorageRule};
 use crate::state::{Address, StorageChange, WorldState};
-use crate::trie::keccak256;
 use ethnum::U256;
 use evmc_sys::{
     evmc_address, evmc_bytes32, evmc_call_kind, evmc_message, evmc_revision, evmc_status_code,
@@ -138,7 +137,9 @@ impl Message {
 
 /// Address of a contract created by `sender` with `nonce`: keccak256(rlp([sender, nonce]))[12..].
 pub fn create_address(sender: &Address, nonce: u64) -> Address {
-    let hash = keccak256(&encode_list(&[encode_bytes(sender), encode_u64(nonce)]));
+    let mut stream = rlp::RlpStream::new_list(2);
+    stream.append(&sender.as_slice()).append(&nonce);
+    let hash = keccak256(&stream.out());
     let mut address = [0; 20];
     address.copy_from_slice(&hash[12..]);
     address

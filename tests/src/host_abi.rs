@@ -185,7 +185,7 @@ pub(crate) unsafe extern "C" fn get_code_hash(
             if state.is_dead(&addr) {
                 [0; 32]
             } else {
-                crate::trie::keccak256(&state.code(&addr))
+                crate::keccak::keccak256(&state.code(&addr))
             }
         })
     };

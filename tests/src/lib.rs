@@ -8,12 +8,11 @@ pub mod host_abi7;
 #[cfg(test)]
 mod host_frames_tests;
 pub mod inject;
+pub mod keccak;
 pub mod modgen;
-pub mod rlp;
 pub mod rng;
 pub mod rules;
 pub mod state;
 pub mod statetest;
 pub mod transaction;
-pub mod trie;
 pub mod wast;

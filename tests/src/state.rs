@@ -6,9 +6,9 @@
 //! accounts, so a copy per call frame is cheap and cannot get out of step with the state the
 //! way an incomplete undo journal can.
 
-use crate::rlp::{encode_bytes, encode_list, encode_scalar_be, encode_u64};
-use crate::trie::{keccak256, secure_trie_root, EMPTY_TRIE_ROOT};
+use crate::keccak::{keccak256, secure_trie_root, EMPTY_TRIE_ROOT};
 use ethnum::U256;
+use rlp::RlpStream;
 use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
 
@@ -49,12 +49,14 @@ impl Account {
 
     /// RLP of the account leaf: `[nonce, balance, storageRoot, codeHash]`.
     pub fn leaf_rlp(&self) -> Vec<u8> {
-        encode_list(&[
-            encode_u64(self.nonce),
-            encode_scalar_be(&self.balance.to_be_bytes()),
-            encode_bytes(&self.storage_root()),
-            encode_bytes(&keccak256(&self.code)),
-        ])
+        let balance = self.balance.to_be_bytes();
+        let mut stream = RlpStream::new_list(4);
+        stream
+            .append(&self.nonce)
+            .append(&scalar(&balance))
+            .append(&self.storage_root().as_slice())
+            .append(&keccak256(&self.code).as_slice());
+        stream.out().to_vec()
     }
 
     /// Root of the storage trie: keys keccak256(slot), values rlp(scalar), zeros absent.
@@ -66,9 +68,18 @@ impl Account {
             self.storage
                 .iter()
                 .filter(|(_, v)| **v != [0; 32])
-                .map(|(k, v)| (k, encode_scalar_be(v))),
+                .map(|(k, v)| (k, rlp::encode(&scalar(v)))),
         )
     }
+}
+
+/// A big-endian integer as RLP wants a scalar: without leading zero bytes (zero is empty).
+fn scalar(big_endian: &[u8]) -> &[u8] {
+    let first_non_zero = big_endian
+        .iter()
+        .position(|&b| b != 0)
+        .unwrap_or(big_endian.len());
+    big_endian.get(first_non_zero..).unwrap_or_default()
 }
 
 /// One log record.
@@ -511,18 +522,21 @@ impl WorldState {
 
 /// keccak256 of the RLP list of `logs`.
 pub fn logs_hash(logs: &[Log]) -> Bytes32 {
-    let items: Vec<Vec<u8>> = logs
-        .iter()
-        .map(|log| {
-            let topics: Vec<Vec<u8>> = log.topics.iter().map(|t| encode_bytes(t)).collect();
-            encode_list(&[
-                encode_bytes(&log.address),
-                encode_list(&topics),
-                encode_bytes(&log.data),
-            ])
-        })
-        .collect();
-    keccak256(&encode_list(&items))
+    keccak256(&rlp::encode_list(logs))
+}
+
+/// `[address, [topics...], data]`.
+impl rlp::Encodable for Log {
+    fn rlp_append(&self, stream: &mut RlpStream) {
+        stream
+            .begin_list(3)
+            .append(&self.address.as_slice())
+            .begin_list(self.topics.len());
+        for topic in &self.topics {
+            stream.append(&topic.as_slice());
+        }
+        stream.append(&self.data);
+    }
 }
 
 #[cfg(test)]
@@ -550,6 +564,54 @@ mod tests {
             hex::decode("1dcc4de8dec75d7aab85b567b6ccd41ad312451b948a7413f0a142fd40d49347")
                 .unwrap();
         assert_eq!(logs_hash(&[]).to_vec(), expected);
+    }
+
+    #[test]
+    fn log_rlp_is_address_topics_list_and_data() {
+        // Assembled by the RLP rules of Yellow Paper appendix B: a 20-byte string is 0x94 and
+        // its bytes, a 32-byte one 0xa0 and its bytes, a list of payload n < 56 is 0xc0 + n,
+        // longer ones 0xf8 n; the single byte 0x01 stands for itself.
+        let topic = word(7);
+        let log = Log {
+            address: A,
+            topics: vec![topic],
+            data: vec![1],
+        };
+        let mut want = vec![0xf8, 21 + 34 + 1, 0x94];
+        want.extend_from_slice(&A);
+        want.extend_from_slice(&[0xe1, 0xa0]);
+        want.extend_from_slice(&topic);
+        want.push(0x01);
+        assert_eq!(rlp::encode(&log).to_vec(), want);
+        let no_topics = Log {
+            topics: vec![],
+            data: vec![],
+            ..log
+        };
+        let mut want = vec![0xc0 + 21 + 1 + 1, 0x94];
+        want.extend_from_slice(&A);
+        want.extend_from_slice(&[0xc0, 0x80]);
+        assert_eq!(rlp::encode(&no_topics).to_vec(), want);
+        let mut list = vec![0xc0 + want.len() as u8];
+        list.extend_from_slice(&want);
+        assert_eq!(logs_hash(&[no_topics]), keccak256(&list));
+    }
+
+    #[test]
+    fn storage_values_are_scalars_without_leading_zeros() {
+        // One slot holding 0x0400: leaf value rlp(0x0400) = 82 04 00, not the 32-byte word.
+        let mut storage = BTreeMap::new();
+        let mut value = [0; 32];
+        value[30] = 0x04;
+        storage.insert(word(1), value);
+        let account = Account {
+            storage,
+            ..Account::default()
+        };
+        assert_eq!(
+            account.storage_root(),
+            secure_trie_root([(word(1), [0x82, 0x04, 0x00])])
+        );
     }
 
     #[test]

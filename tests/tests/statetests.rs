@@ -110,6 +110,28 @@ fn expected_post_states_hash_to_their_roots() {
 }
 
 #[test]
+fn published_state_root_is_recomputed_from_its_post_state() {
+    // `callCode`'s filled test publishes its post state root (post.Byzantium[0].hash);
+    // the account RLP and the secure tries over expected-poststate/callCode.json (a
+    // contract with code and a storage slot) must reproduce it.
+    let Some(dir) = suite_dir() else { return };
+    let state = load_post_state(&dir.join("expected-poststate/callCode.json")).unwrap();
+    let contract: [u8; 20] = hex::decode("abcdabcdabcdabcdabcdabcdabcdabcdabcdabcd")
+        .unwrap()
+        .try_into()
+        .unwrap();
+    assert!(!state.account(&contract).unwrap().storage.is_empty());
+    let filled: serde_json::Value = serde_json::from_str(
+        &std::fs::read_to_string(dir.join("GeneralStateTests/stEWASMTests/callCode.json")).unwrap(),
+    )
+    .unwrap();
+    let published = filled["callCode"]["post"]["Byzantium"][0]["hash"]
+        .as_str()
+        .unwrap();
+    assert_eq!(format!("0x{}", hex::encode(state.state_root())), published);
+}
+
+#[test]
 fn every_suite_file_loads_with_all_post_entries() {
     let Some(dir) = suite_dir() else { return };
     let files = collect_files(&[dir.join("GeneralStateTests")]).unwrap();

@@ -87,20 +87,60 @@ const STORE_AND_FINISH: &str = r#"(module
     (call $finish (i32.const 0) (i32.const 4))))"#;
 
 #[test]
-fn run_executes_a_wat_contract() {
-    let Some(lib) = library() else { return };
-    let wat = temp_file("store.wat", STORE_AND_FINISH);
-    let output = ssvm(&["run", "--vm", lib.to_str().unwrap(), wat.to_str().unwrap()]);
-    let _ = std::fs::remove_file(&wat);
-    let text = stdout(&output);
-    assert!(output.status.success(), "{text}");
+fn run_names_a_missing_file_and_reads_hex_as_hex() {
+    // Arguments that look like paths (a `/`, or a .wasm/.wat/.hex ending) and do not exist.
+    for missing in [
+        "/no/such/file.wasm",
+        "no/such/contract",
+        "missing-contract.wat",
+        "missing-contract.hex",
+    ] {
+        let output = ssvm(&["run", missing]);
+        let text = stdout(&output);
+        assert_eq!(output.status.code(), Some(2), "{text}");
+        assert!(
+            text.contains(&format!("error: no such file: {missing}")),
+            "{text}"
+        );
+        assert!(!text.contains("not valid hex"), "{text}");
+    }
+    // Anything else is hex: bad hex is named as such, good hex gets as far as the library.
+    let odd = ssvm(&["run", "0x006"]);
+    let text = stdout(&odd);
+    assert_eq!(odd.status.code(), Some(2), "{text}");
     assert!(
-        text.contains("Executing on Byzantium with 1000000 gas limit"),
+        text.contains("CODE is not a file and not valid hex: Odd number of digits"),
         "{text}"
     );
-    assert!(text.contains("Result:   EVMC_SUCCESS"), "{text}");
-    assert!(text.contains("Gas used: 20000"), "{text}");
-    assert!(text.contains("Output:   01020304"), "{text}");
+    let hex_code = ssvm(&["run", "--vm", "/nonexistent/libssvm.so", "0x0061736d"]);
+    let text = stdout(&hex_code);
+    assert_eq!(hex_code.status.code(), Some(2), "{text}");
+    assert!(text.contains("/nonexistent/libssvm.so"), "{text}");
+    assert!(!text.contains("no such file: 0x"), "{text}");
+}
+
+#[test]
+fn run_executes_a_wat_contract_and_the_same_code_as_hex() {
+    let Some(lib) = library() else { return };
+    let wat = temp_file("store.wat", STORE_AND_FINISH);
+    let hex_code = format!(
+        "0x{}",
+        hex::encode(wat::parse_str(STORE_AND_FINISH).unwrap())
+    );
+    let outputs = [wat.to_str().unwrap(), hex_code.as_str()]
+        .map(|code| ssvm(&["run", "--vm", lib.to_str().unwrap(), code]));
+    let _ = std::fs::remove_file(&wat);
+    for output in outputs {
+        let text = stdout(&output);
+        assert!(output.status.success(), "{text}");
+        assert!(
+            text.contains("Executing on Byzantium with 1000000 gas limit"),
+            "{text}"
+        );
+        assert!(text.contains("Result:   EVMC_SUCCESS"), "{text}");
+        assert!(text.contains("Gas used: 20000"), "{text}");
+        assert!(text.contains("Output:   01020304"), "{text}");
+    }
 }
 
 #[test]

@@ -3,8 +3,8 @@
 //! computed state.
 
 use super::loader::{load_post_state, EXPECTED_POSTSTATE_DIR};
+use crate::keccak::keccak256;
 use crate::state::{Account, Address, WorldState};
-use crate::trie::keccak256;
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};
 

@@ -2,8 +2,8 @@
 //! post entry of every fork; a malformed file is rejected with the file and the JSON path
 //! of the offending field.
 
+use crate::keccak::keccak256;
 use crate::state::{Account, Address, Bytes32, WorldState};
-use crate::trie::keccak256;
 use ethnum::U256;
 use serde_json::Value;
 use std::collections::BTreeMap;
