@@ -4,8 +4,9 @@
 
 CARGO ?= cargo
 # System packages the build needs: libclang for evmc-sys's bindgen, wabt/clang/lld for
-# inspecting and rebuilding fixtures.
-SYS_PACKAGES := libclang-dev clang lld wabt
+# inspecting and rebuilding fixtures (clang/lld 22 rebuild fixtures/clang22 and
+# fixtures/bn254 byte-identical in `make test`).
+SYS_PACKAGES := libclang-dev clang lld wabt clang-22 lld-22
 
 # evmc-sys runs bindgen 0.54, which misreads evmc.h with a recent libclang (22 gives structs
 # with no fields and no EVMC_ABI_VERSION). clang-sys takes the newest libclang it finds, and
