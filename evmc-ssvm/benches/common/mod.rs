@@ -419,10 +419,20 @@ pub const STATISTIC: &str = "minimum thread CPU time (`CLOCK_THREAD_CPUTIME_ID`:
 /// in every round so all of them see the same machine state (the minimum is the least
 /// load-sensitive statistic on a shared machine).
 pub fn min_times(runs: usize, fs: &mut [&mut dyn FnMut()]) -> Vec<Duration> {
+    min_times_each(&vec![runs; fs.len()], fs)
+}
+
+/// [`min_times`] with a round count per closure: round `i` runs (in order) every closure
+/// `j` with `i < runs[j]`, so slow closures can take fewer rounds and still be interleaved
+/// with the others.
+pub fn min_times_each(runs: &[usize], fs: &mut [&mut dyn FnMut()]) -> Vec<Duration> {
+    assert_eq!(runs.len(), fs.len(), "one round count per closure");
     let mut best = vec![Duration::MAX; fs.len()];
-    for _ in 0..runs {
-        for (f, b) in fs.iter_mut().zip(best.iter_mut()) {
-            *b = (*b).min(time(*f));
+    for round in 0..runs.iter().copied().max().unwrap_or(0) {
+        for ((f, b), &n) in fs.iter_mut().zip(best.iter_mut()).zip(runs) {
+            if round < n {
+                *b = (*b).min(time(*f));
+            }
         }
     }
     best

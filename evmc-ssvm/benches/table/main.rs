@@ -1,10 +1,11 @@
 //! `make bench`: the one benchmark table of issue #8, printed as markdown from one run:
 //! the machine, execution time ours vs wasmi 2.0 (metering/fuel off and on), compile time
 //! per byte, EVMC `execute` latency (first call and cached), an ERC20 transfer through the
-//! EEI, and the mul256 drag race.
+//! EEI, the mul256 drag race, and the BN254 pairing check of issue #23 (native references,
+//! our contracts, wasmi; also written as `evmc-ssvm/bench-pairing.svg`).
 //!
 //! Run: `cargo bench -p evmc-ssvm --bench table` (all sections), or with section names to
-//! run some: `cargo bench -p evmc-ssvm --bench table -- exec compile evmc eei drag`.
+//! run some: `cargo bench -p evmc-ssvm --bench table -- exec compile evmc eei drag pairing`.
 //! Profiling: `... --bench table -- profile WORKLOAD VARIANT [CALLS]` checks and runs one
 //! workload on one engine (see [`exec::profile`]), e.g. under `valgrind --tool=callgrind`;
 //! `... -- profile-compile MODULE [ROUNDS]` compiles one module of the compile table (see
@@ -17,14 +18,16 @@ mod drag;
 mod eei;
 mod evmc;
 mod exec;
+mod pairing;
 
 /// The sections in output order: (argument name, printer).
-const SECTIONS: [(&str, fn()); 5] = [
+const SECTIONS: [(&str, fn()); 6] = [
     ("exec", exec::print),
     ("compile", compile::print),
     ("evmc", evmc::print),
     ("eei", eei::print),
     ("drag", drag::print),
+    ("pairing", pairing::print),
 ];
 
 fn main() {
