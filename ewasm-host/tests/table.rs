@@ -68,7 +68,7 @@ const DEBUG: [Row; 6] = [
     ("printStorageHex", "i32", "", 0, Byzantium),
 ];
 
-const BIGNUM: [Row; 26] = [
+const BIGNUM: [Row; 28] = [
     ("add256", "i32 i32 i32", "", 3, Byzantium),
     ("sub256", "i32 i32 i32", "", 3, Byzantium),
     ("mul256", "i32 i32 i32", "", 5, Byzantium),
@@ -95,6 +95,9 @@ const BIGNUM: [Row; 26] = [
     ("sar256", "i32 i32 i32", "", 3, Byzantium),
     ("byte256", "i32 i32 i32", "", 3, Byzantium),
     ("signextend256", "i32 i32 i32", "", 5, Byzantium),
+    // Section 5.1.
+    ("submod256", "i32 i32 i32 i32", "", 3, Byzantium),
+    ("mulmodmont256", "i32 i32 i32 i32", "", 5, Byzantium),
 ];
 
 fn types(text: &str) -> Vec<ValType> {
