@@ -78,7 +78,7 @@ pub fn compiled(
     rev: Revision,
     code: &[u8],
 ) -> Result<std::sync::Arc<Contract>, ContractError> {
-    cache.get_or_try_insert_with(CacheKey::new(code, rev, opts), || {
+    cache.get_or_try_insert_with(CacheKey::new(code, rev, opts), code, || {
         Contract::compile(code, &compile_options(opts, rev))
     })
 }
