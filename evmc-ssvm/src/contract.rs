@@ -69,6 +69,8 @@ impl std::error::Error for ContractError {}
 pub struct Contract {
     module: Module,
     imports: Vec<&'static ImportDef>,
+    /// The engine signature of each import.
+    import_types: Vec<FuncType>,
     config: engine::Config,
 }
 
@@ -92,9 +94,21 @@ impl Contract {
         if opts.reject_floats && module.uses_floats() {
             return Err(ContractError::FloatsRejected);
         }
+        // The module's own signatures of its imports (equal to the EEI's, as the gate
+        // checked): clones share the module's type lists.
+        let import_types = module
+            .imports()
+            .iter()
+            .zip(&imports)
+            .map(|(imp, def)| match &imp.ty {
+                ExternType::Func(ty) => ty.clone(),
+                _ => func_type_of(def),
+            })
+            .collect();
         Ok(Contract {
             module,
             imports,
+            import_types,
             config,
         })
     }
@@ -117,10 +131,10 @@ impl Contract {
         let mut store = Store::with_budget(config, budget.clone());
         store.set_gas(msg.gas);
         let externs: Vec<Extern> = self
-            .imports
+            .import_types
             .iter()
             .zip(0u32..)
-            .map(|(def, id)| store.alloc_host_func(&func_type_of(def), HostFuncId(id)))
+            .map(|(ty, id)| store.alloc_host_func(ty, HostFuncId(id)))
             .collect();
         let mut eei_host = EeiHost {
             eei: Eei::new(host, msg, code, revision, eei_opts),
@@ -208,7 +222,11 @@ impl Host for EeiHost<'_, '_> {
         else {
             return Err(Trap::Host(HostExit::ContractValidationFailure as u8));
         };
-        match self.eei.call(def.func, ctx.memory, ctx.gas, args) {
+        let (memory, written, gas) = ctx.split();
+        let result = self.eei.call(def.func, memory, gas, args);
+        let range = self.eei.take_written();
+        written.mark(range.start, range.len());
+        match result {
             Ok(value) => {
                 if let (Some(v), Some(slot)) = (value, results.first_mut()) {
                     *slot = v;

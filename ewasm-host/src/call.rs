@@ -62,7 +62,7 @@ fn read_input(inv: &Invocation<'_>, off: u32, len: u32) -> Result<Vec<u8>, HostE
     if len == 0 {
         return Ok(Vec::new());
     }
-    Ok(slice(inv.mem, off, len)?.to_vec())
+    Ok(slice(inv.mem(), off, len)?.to_vec())
 }
 
 /// Reads a u128 LE value from memory.

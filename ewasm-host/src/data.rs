@@ -2,7 +2,7 @@
 //! return-data buffer (copies lie wholly inside their source: no zero padding).
 
 use crate::eei::{Eei, HostResult, Invocation};
-use crate::memory::{copy_from_buffer, copy_gas, slice_mut};
+use crate::memory::{copy_gas, slice};
 use crate::outcome::HostExit;
 use crate::schedule::{COLD_ACCOUNT_EXTRA_GAS, COPY_GAS_PER_WORD};
 use crate::table::HostFn;
@@ -26,7 +26,8 @@ fn charge_copy(
 /// `(i32 res, i32 off, i32 len)` copy out of `src`.
 fn copy_out(inv: &mut Invocation<'_>, src: &[u8]) -> HostResult {
     let (res, off, len) = (inv.u32_arg(0), inv.u32_arg(1), inv.u32_arg(2));
-    copy_from_buffer(inv.mem, res, src, off, len)?;
+    let from = slice(src, off, len)?;
+    inv.mem_at(res, len)?.copy_from_slice(from);
     Ok(None)
 }
 
@@ -92,7 +93,7 @@ pub(crate) fn external_code_copy(eei: &mut Eei<'_>, inv: &mut Invocation<'_>) ->
     let addr = inv.read_at::<20>(0)?;
     eei.charge_cold_account(&addr, COLD_ACCOUNT_EXTRA_GAS, inv)?;
     let (res, off, len) = (inv.u32_arg(1), inv.u32_arg(2), inv.u32_arg(3));
-    let dst = slice_mut(inv.mem, res, len)?;
+    let dst = inv.mem_at(res, len)?;
     let code_offset = usize::try_from(off).map_err(|_| HostExit::InvalidMemoryAccess)?;
     let copied = eei.host.copy_code(&addr, code_offset, dst);
     if copied != dst.len() {

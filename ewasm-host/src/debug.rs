@@ -49,13 +49,13 @@ pub(crate) fn print64(eei: &mut Eei<'_>, inv: &mut Invocation<'_>) -> HostResult
 
 /// `printMem(i32 off, i32 len)`: the bytes as text.
 pub(crate) fn print_mem(eei: &mut Eei<'_>, inv: &mut Invocation<'_>) -> HostResult {
-    let bytes = slice(inv.mem, inv.u32_arg(0), inv.u32_arg(1))?;
+    let bytes = slice(inv.mem(), inv.u32_arg(0), inv.u32_arg(1))?;
     emit(eei, "printMem", &text(bytes))
 }
 
 /// `printMemHex(i32 off, i32 len)`: the bytes as hex.
 pub(crate) fn print_mem_hex(eei: &mut Eei<'_>, inv: &mut Invocation<'_>) -> HostResult {
-    let bytes = slice(inv.mem, inv.u32_arg(0), inv.u32_arg(1))?;
+    let bytes = slice(inv.mem(), inv.u32_arg(0), inv.u32_arg(1))?;
     emit(eei, "printMemHex", &hex(bytes))
 }
 

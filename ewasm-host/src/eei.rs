@@ -2,6 +2,7 @@
 //! function of its family.
 
 use std::fmt;
+use std::ops::Range;
 
 use crate::host::{Address, HostContext, Message, Revision, TxContext};
 use crate::outcome::HostExit;
@@ -33,6 +34,8 @@ pub struct Eei<'a> {
     pub(crate) return_data: Vec<u8>,
     pub(crate) output: Vec<u8>,
     tx_context: Option<TxContext>,
+    /// What the last `call` wrote into the memory.
+    written: Range<usize>,
 }
 
 impl fmt::Debug for Eei<'_> {
@@ -66,6 +69,7 @@ impl<'a> Eei<'a> {
             return_data: Vec::new(),
             output: Vec::new(),
             tx_context: None,
+            written: 0..0,
         }
     }
 
@@ -87,8 +91,10 @@ impl<'a> Eei<'a> {
             mem: memory,
             gas: gas_left,
             args,
+            written: 0..0,
         };
         let result = dispatch(self, func, &mut inv);
+        self.written = inv.written;
         if self.opts.trace {
             eprintln!(
                 "{}",
@@ -96,6 +102,12 @@ impl<'a> Eei<'a> {
             );
         }
         result
+    }
+
+    /// The bytes of the memory the last [`Eei::call`] wrote (the smallest range holding
+    /// every write; empty if it wrote nothing), for embedders that reuse memory buffers.
+    pub fn take_written(&mut self) -> Range<usize> {
+        std::mem::replace(&mut self.written, 0..0)
     }
 
     /// The finish or revert data (empty until one of them ran).
@@ -162,12 +174,34 @@ impl<'a> Eei<'a> {
 /// The VM side of one host call: memory, the shared gas counter and the raw arguments.
 #[derive(Debug)]
 pub(crate) struct Invocation<'m> {
-    pub(crate) mem: &'m mut [u8],
+    /// The contract's memory: read through [`Invocation::mem`], written only through
+    /// [`Invocation::mem_at`], which records the range.
+    mem: &'m mut [u8],
     pub(crate) gas: &'m mut i64,
     args: &'m [u64],
+    /// The bytes of `mem` written so far (the smallest range holding every write).
+    written: Range<usize>,
 }
 
 impl Invocation<'_> {
+    /// The contract's memory, to read.
+    pub(crate) fn mem(&self) -> &[u8] {
+        self.mem
+    }
+
+    /// The `len` bytes of memory at `offset`, to write (recorded as written).
+    pub(crate) fn mem_at(&mut self, offset: u32, len: u32) -> Result<&mut [u8], HostExit> {
+        let range = memory::checked_range(self.mem.len(), offset, len)?;
+        if !range.is_empty() {
+            self.written = if self.written.is_empty() {
+                range.clone()
+            } else {
+                self.written.start.min(range.start)..self.written.end.max(range.end)
+            };
+        }
+        self.mem.get_mut(range).ok_or(HostExit::InvalidMemoryAccess)
+    }
+
     /// Argument `i` as an i32 read unsigned (pointers, lengths).
     pub(crate) fn u32_arg(&self, i: usize) -> u32 {
         self.args.get(i).map_or(0, |&raw| raw as u32)
@@ -200,7 +234,9 @@ impl Invocation<'_> {
 
     /// Writes `data` to memory at pointer argument `i`.
     pub(crate) fn write_at(&mut self, i: usize, data: &[u8]) -> Result<(), HostExit> {
-        memory::write(self.mem, self.u32_arg(i), data)
+        let len = u32::try_from(data.len()).map_err(|_| HostExit::InvalidMemoryAccess)?;
+        self.mem_at(self.u32_arg(i), len)?.copy_from_slice(data);
+        Ok(())
     }
 }
 

@@ -15,7 +15,7 @@ fn end_with_output(
     exit: HostExit,
 ) -> HostResult {
     eei.charge_base(func, inv)?;
-    let data = slice(inv.mem, inv.u32_arg(0), inv.u32_arg(1))?;
+    let data = slice(inv.mem(), inv.u32_arg(0), inv.u32_arg(1))?;
     eei.output = data.to_vec();
     Err(exit)
 }

@@ -17,11 +17,11 @@ pub(crate) fn log(eei: &mut Eei<'_>, inv: &mut Invocation<'_>) -> HostResult {
     if n > MAX_LOG_TOPICS {
         return Err(HostExit::ContractValidationFailure);
     }
-    let data = slice(inv.mem, data_off, len)?;
+    let data = slice(inv.mem(), data_off, len)?;
     let mut topics = [[0u8; 32]; 4];
     let count = n as usize;
     for (i, topic) in topics.iter_mut().take(count).enumerate() {
-        *topic = read_array::<32>(inv.mem, inv.u32_arg(3 + i))?;
+        *topic = read_array::<32>(inv.mem(), inv.u32_arg(3 + i))?;
     }
     let topics: &[Bytes32] = topics.get(..count).unwrap_or(&[]);
     let own = eei.self_address();

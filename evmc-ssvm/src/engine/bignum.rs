@@ -153,6 +153,15 @@ impl BigOp {
     pub const fn returns_i32(self) -> bool {
         matches!(self.shape(), Shape::Compare | Shape::Test)
     }
+
+    /// The argument pointing at the 32 bytes the operation writes (its last), if it writes.
+    pub const fn result_pointer(self) -> Option<usize> {
+        if self.returns_i32() {
+            None
+        } else {
+            Some(self.param_count() - 1)
+        }
+    }
 }
 
 /// A pointer argument of a [`BigCall`], read when the call executes.

@@ -1,10 +1,84 @@
 //! Linear memory: a byte vector bounded by its declared maximum and the configured page cap,
-//! and the bounds-checked little-endian access helpers used by the interpreter.
+//! with a record of the granules written since it was zero ([`Dirty`]), so that its buffer
+//! can go back to a thread's [`pool`] after only those granules are zeroed again.
 
 use std::alloc::{alloc_zeroed, Layout};
 
 use super::budget::MemoryBudget;
+use super::pool;
 use super::types::Limits;
+
+/// Bytes per granule of the [`Dirty`] record.
+pub const GRANULE: usize = 1024;
+
+/// The most bytes one Wasm store instruction writes (`i64.store`): a store marks only the
+/// granule of its first byte, and cleaning a granule also zeroes this many bytes past it.
+pub const MAX_STORE_BYTES: usize = 8;
+
+/// Which granules of a memory may hold bytes written since the memory was all zero (beyond
+/// what it was created with): bit `k` stands for every granule `g` with `g % 64 == k`
+/// (exact for memories up to 64 KiB, one page; a set bit of a memory of `p` pages costs
+/// zeroing `p` KiB). Every writer marks what it
+/// writes: the interpreter's stores (the granule of the first byte, see
+/// [`MAX_STORE_BYTES`]) and bulk operations, segment initialisation, host functions (see
+/// `HostCallContext`), and [`Memory::data_mut`] (everything).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Dirty(pub u64);
+
+impl Dirty {
+    /// Marks the granule of byte `addr` (a store of at most [`MAX_STORE_BYTES`] bytes).
+    #[inline(always)]
+    pub fn mark_store(&mut self, addr: u64) {
+        self.0 |= 1u64.wrapping_shl((addr / GRANULE as u64) as u32);
+    }
+
+    /// Marks every granule of `offset .. offset + len`.
+    pub fn mark(&mut self, offset: usize, len: usize) {
+        if len == 0 {
+            return;
+        }
+        let first = offset / GRANULE;
+        let last = offset.saturating_add(len - 1) / GRANULE;
+        if last - first >= 63 {
+            self.mark_all();
+            return;
+        }
+        for g in first..=last {
+            self.0 |= 1u64 << (g % 64);
+        }
+    }
+
+    /// Marks the whole memory.
+    pub fn mark_all(&mut self) {
+        self.0 = u64::MAX;
+    }
+
+    /// Adds the marks of `other`.
+    pub fn merge(&mut self, other: Dirty) {
+        self.0 |= other.0;
+    }
+
+    /// Zeroes every marked granule of `data` (and the [`MAX_STORE_BYTES`] after each) and
+    /// clears the marks: `data` is all zero again if it was before the marked writes.
+    pub fn clean(&mut self, data: &mut [u8]) {
+        if self.0 == u64::MAX {
+            data.fill(0);
+        } else {
+            let mut bits = self.0;
+            while bits != 0 {
+                let k = bits.trailing_zeros() as usize;
+                bits &= bits - 1;
+                let mut start = k * GRANULE;
+                while start < data.len() {
+                    let end = (start + GRANULE + MAX_STORE_BYTES).min(data.len());
+                    data[start..end].fill(0);
+                    start += 64 * GRANULE;
+                }
+            }
+        }
+        self.0 = 0;
+    }
+}
 
 /// Bytes per Wasm page.
 pub const PAGE_SIZE: usize = 65536;
@@ -25,6 +99,8 @@ pub enum MemoryError {
 #[derive(Debug)]
 pub struct Memory {
     pub(crate) data: Vec<u8>,
+    /// Granules written since `data` was all zero (see [`Dirty`]).
+    pub(crate) dirty: Dirty,
     /// Declared maximum (pages), if any.
     max: Option<u32>,
     /// Engine page cap (`Config::page_cap`).
@@ -62,12 +138,13 @@ impl Memory {
         if !budget.take(u64::from(limits.min)) {
             return Err(MemoryError::OverBudget);
         }
-        let Some(data) = zeroed(bytes) else {
+        let Some(data) = pool::take_memory(bytes).or_else(|| zeroed(bytes)) else {
             budget.give(u64::from(limits.min));
             return Err(MemoryError::AllocationFailed);
         };
         Ok(Self {
             data,
+            dirty: Dirty::default(),
             max: limits.max,
             cap,
             budget: budget.clone(),
@@ -110,15 +187,36 @@ impl Memory {
         &self.data
     }
 
-    /// The memory's bytes, mutable.
+    /// The memory's bytes, mutable (the whole memory counts as written).
     pub fn data_mut(&mut self) -> &mut [u8] {
+        self.dirty.mark_all();
         &mut self.data
+    }
+
+    /// Copies `bytes` to `offset`; `false` (nothing written) if they do not fit.
+    pub fn write(&mut self, offset: usize, bytes: &[u8]) -> bool {
+        let Some(dst) = offset
+            .checked_add(bytes.len())
+            .and_then(|end| self.data.get_mut(offset..end))
+        else {
+            return false;
+        };
+        dst.copy_from_slice(bytes);
+        self.dirty.mark(offset, bytes.len());
+        true
     }
 }
 
 impl Drop for Memory {
+    /// Gives the pages back to the budget, and the buffer, zeroed again where it was
+    /// written, to the thread's pool.
     fn drop(&mut self) {
         self.budget.give(u64::from(self.pages()));
+        let mut data = std::mem::take(&mut self.data);
+        if pool::wants_memory(&data) {
+            self.dirty.clean(&mut data);
+            pool::give_memory(data);
+        }
     }
 }
 
@@ -159,6 +257,59 @@ mod tests {
         assert!(a.data().iter().all(|&b| b == 0), "new pages are zero");
         drop(a);
         assert_eq!(budget.used_pages(), 0);
+    }
+
+    #[test]
+    fn clean_zeroes_exactly_the_marked_granules() {
+        let mut data = vec![1u8; 40 * GRANULE + 100];
+        let mut dirty = Dirty::default();
+        dirty.mark(3 * GRANULE + 5, 2 * GRANULE);
+        dirty.mark_store((40 * GRANULE - 1) as u64);
+        assert_eq!(dirty.0, 0b111 << 3 | 1 << 39);
+        dirty.clean(&mut data);
+        let zeroed = |g: usize| data[g * GRANULE..(g + 1) * GRANULE].iter().all(|&b| b == 0);
+        for g in [3, 4, 5, 39] {
+            assert!(zeroed(g), "granule {g}");
+        }
+        // The store's spill into the next granule is zeroed too; granule 6 is not marked.
+        assert!(data[40 * GRANULE..40 * GRANULE + MAX_STORE_BYTES]
+            .iter()
+            .all(|&b| b == 0));
+        assert_eq!(data[40 * GRANULE + MAX_STORE_BYTES], 1);
+        assert_eq!(data[6 * GRANULE + MAX_STORE_BYTES], 1);
+        assert_eq!(data[7 * GRANULE], 1);
+        assert_eq!(data[2 * GRANULE + 100], 1);
+        assert_eq!(dirty, Dirty::default());
+    }
+
+    #[test]
+    fn marks_wrap_every_64_granules() {
+        let mut data = vec![1u8; 130 * GRANULE];
+        let mut dirty = Dirty::default();
+        dirty.mark_store(2 * GRANULE as u64);
+        dirty.clean(&mut data);
+        for g in 0..130 {
+            let zero = data[g * GRANULE + 100] == 0;
+            assert_eq!(zero, g % 64 == 2, "granule {g}");
+        }
+        let mut dirty = Dirty::default();
+        dirty.mark(0, 64 * GRANULE);
+        assert_eq!(dirty.0, u64::MAX);
+    }
+
+    #[test]
+    fn a_reused_buffer_starts_all_zero() {
+        let budget = MemoryBudget::default();
+        let limits = Limits { min: 2, max: None };
+        for round in 0..3u8 {
+            let mut m = Memory::new(limits, 10, &budget).expect("fits");
+            assert!(m.data().iter().all(|&b| b == 0), "round {round}");
+            assert!(m.write(70_000, &[round + 1; 3000]));
+            assert!(!m.write(2 * PAGE_SIZE - 1, &[9; 2]), "out of bounds");
+            m.data_mut()[PAGE_SIZE - 1] = 7;
+            assert_eq!(m.grow(1), Some(2));
+            m.data_mut()[3 * PAGE_SIZE - 1] = 8;
+        }
     }
 
     #[test]

@@ -1,6 +1,7 @@
 //! `Module::compile`: one pass over the binary with wasmparser's `Validator`, collecting
 //! the module's entities and translating every function body as it is validated.
 
+use std::collections::HashMap;
 use std::fmt;
 use std::sync::Arc;
 
@@ -118,6 +119,8 @@ pub(crate) struct ModuleInner {
     pub table_types: Vec<TableType>,
     pub memory_limits: Vec<Limits>,
     pub exports: Vec<(String, ExternalKind, u32)>,
+    /// Export name -> position in `exports`, for modules with more than [`EXPORT_SCAN`].
+    pub export_map: HashMap<String, usize>,
     pub start: Option<u32>,
     pub elems: Vec<ElemSegment>,
     pub datas: Vec<DataSegment>,
@@ -338,7 +341,20 @@ impl Module {
     }
 }
 
+/// Modules with at most this many exports find one by a scan of the names, more by
+/// [`ModuleInner::export_map`].
+const EXPORT_SCAN: usize = 8;
+
 impl ModuleInner {
+    /// The position of export `name` in `exports`.
+    pub(crate) fn export_index(&self, name: &str) -> Option<usize> {
+        if self.exports.len() <= EXPORT_SCAN {
+            self.exports.iter().position(|(n, _, _)| n == name)
+        } else {
+            self.export_map.get(name).copied()
+        }
+    }
+
     fn extern_type(&self, kind: ExternalKind, index: u32) -> Option<ExternType> {
         let i = index as usize;
         Some(match kind {
@@ -456,6 +472,10 @@ impl ModuleInner {
                 for export in reader {
                     let e = export?;
                     self.exports.push((e.name.to_string(), e.kind, e.index));
+                }
+                if self.exports.len() > EXPORT_SCAN {
+                    let names = self.exports.iter().enumerate();
+                    self.export_map = names.map(|(i, (n, _, _))| (n.clone(), i)).collect();
                 }
             }
             Payload::StartSection { func, .. } => self.start = Some(func),

@@ -185,7 +185,8 @@ pub(crate) struct InstanceData {
     /// Table addresses, by table index.
     pub tables: Vec<u32>,
     pub globals: Vec<u32>,
-    pub exports: HashMap<String, Extern>,
+    /// The entity of each export, in the module's export order.
+    pub exports: Vec<Extern>,
     /// Each element segment's references (raw, resolved at instantiation), and whether it
     /// was dropped (`elem.drop`, or by instantiation for active and declared segments).
     pub elems: Vec<Box<[u64]>>,
@@ -245,6 +246,9 @@ pub struct Store {
     budget: MemoryBudget,
 }
 
+/// Signatures a store finds by a scan before it keeps a map.
+const SIG_SCAN: usize = 16;
+
 fn to_u32(n: usize) -> u32 {
     u32::try_from(n).unwrap_or(u32::MAX)
 }
@@ -282,7 +286,7 @@ impl Store {
             },
             sig_map: HashMap::new(),
             config,
-            machine: Machine::default(),
+            machine: Machine::pooled(),
             gas: i64::MAX,
             segment_init: SegmentInit::default(),
             budget,
@@ -309,13 +313,34 @@ impl Store {
         self.gas = gas;
     }
 
+    /// The id of signature `ty` (structural: equal signatures share an id), added if new.
+    /// Up to [`SIG_SCAN`] signatures are found by a scan (a contract's few), more through
+    /// `sig_map`.
     fn intern(&mut self, ty: &FuncType) -> u32 {
-        if let Some(id) = self.sig_map.get(ty) {
-            return *id;
+        let sigs = &self.ent.sigs;
+        let found = if sigs.len() <= SIG_SCAN {
+            // The same type lists first (an instantiation interns its module's types, which
+            // its host functions usually share), then equal ones.
+            sigs.iter()
+                .position(|s| s.same_lists(ty))
+                .or_else(|| sigs.iter().position(|s| s == ty))
+                .map(to_u32)
+        } else {
+            self.sig_map.get(ty).copied()
+        };
+        if let Some(id) = found {
+            return id;
         }
         let id = to_u32(self.ent.sigs.len());
         self.ent.sigs.push(ty.clone());
-        self.sig_map.insert(ty.clone(), id);
+        if self.ent.sigs.len() > SIG_SCAN {
+            if self.sig_map.is_empty() {
+                let all = self.ent.sigs.iter().enumerate();
+                self.sig_map = all.map(|(i, s)| (s.clone(), to_u32(i))).collect();
+            } else {
+                self.sig_map.insert(ty.clone(), id);
+            }
+        }
         id
     }
 
@@ -358,20 +383,20 @@ impl Store {
 
     /// Looks up an export of an instance.
     pub fn export(&self, instance: InstanceId, name: &str) -> Option<Extern> {
-        self.ent
-            .instances
-            .get(instance.0 as usize)?
-            .exports
-            .get(name)
-            .copied()
+        let inst = self.ent.instances.get(instance.0 as usize)?;
+        let i = inst.module.export_index(name)?;
+        inst.exports.get(i).copied()
     }
 
-    /// All exports of an instance.
+    /// All exports of an instance, in the module's order.
     pub fn exports(&self, instance: InstanceId) -> Vec<(String, Extern)> {
         self.ent
             .instances
             .get(instance.0 as usize)
-            .map(|i| i.exports.iter().map(|(k, v)| (k.clone(), *v)).collect())
+            .map(|i| {
+                let names = i.module.exports.iter().map(|(name, _, _)| name.clone());
+                names.zip(i.exports.iter().copied()).collect()
+            })
             .unwrap_or_default()
     }
 
@@ -428,6 +453,10 @@ impl Store {
     }
 
     fn import_matches(&self, ext: Extern, want: &ExternType) -> bool {
+        if let (Extern::Func(_), ExternType::Func(want)) = (ext, want) {
+            // Without `extern_type`'s copy of the signature.
+            return self.func_type(ext) == Some(want);
+        }
         match (self.extern_type(ext), want) {
             (Some(ExternType::Func(have)), ExternType::Func(want)) => &have == want,
             (Some(ExternType::Table(have)), ExternType::Table(want)) => {
@@ -455,6 +484,7 @@ impl Store {
                 provided: imports.len(),
             });
         }
+        self.ent.sigs.reserve(m.types.len());
         let mut inst = InstanceData {
             module: Arc::clone(&m),
             funcs: Vec::new(),
@@ -462,7 +492,7 @@ impl Store {
             memory: 0,
             tables: Vec::new(),
             globals: Vec::new(),
-            exports: HashMap::new(),
+            exports: Vec::with_capacity(m.exports.len()),
             elems: Vec::new(),
             elem_dropped: Vec::new(),
             data_dropped: m.datas.iter().map(|_| Cell::new(false)).collect(),
@@ -482,7 +512,7 @@ impl Store {
             }
         }
         self.alloc_defined(&m, &mut inst)?;
-        for (name, kind, index) in &m.exports {
+        for (_, kind, index) in &m.exports {
             let i = *index as usize;
             let ext = match kind {
                 wasmparser::ExternalKind::Func => inst.funcs.get(i).map(|a| Extern::Func(*a)),
@@ -491,9 +521,8 @@ impl Store {
                 wasmparser::ExternalKind::Global => inst.globals.get(i).map(|a| Extern::Global(*a)),
                 _ => None,
             };
-            if let Some(ext) = ext {
-                inst.exports.insert(name.clone(), ext);
-            }
+            // Validation admits only these kinds, with indices in range.
+            inst.exports.push(ext.unwrap_or(Extern::Func(0)));
         }
         let id = to_u32(self.ent.instances.len());
         let start = m.start.and_then(|s| inst.funcs.get(s as usize).copied());
@@ -512,6 +541,8 @@ impl Store {
         inst: &mut InstanceData,
     ) -> Result<(), InstantiateError> {
         let id = to_u32(self.ent.instances.len());
+        self.ent.funcs.reserve(m.funcs.len());
+        inst.funcs.reserve(m.funcs.len());
         for (i, _) in m.funcs.iter().enumerate() {
             let ty = m
                 .func_types
@@ -613,16 +644,14 @@ impl Store {
             }
             let offset = self.eval_const(inst, offset) as u32 as usize;
             let memory = inst.memory as usize;
-            let mem = self
+            let written = self
                 .ent
                 .memories
                 .get_mut(memory)
-                .ok_or(InstantiateError::DataOutOfBounds)?;
-            let dst = offset
-                .checked_add(seg.bytes.len())
-                .and_then(|end| mem.data.get_mut(offset..end))
-                .ok_or(InstantiateError::DataOutOfBounds)?;
-            dst.copy_from_slice(&seg.bytes);
+                .is_some_and(|mem| mem.write(offset, &seg.bytes));
+            if !written {
+                return Err(InstantiateError::DataOutOfBounds);
+            }
         }
         Ok(())
     }

@@ -174,7 +174,7 @@ impl Host for AddHost {
     fn call(
         &mut self,
         func: HostFuncId,
-        ctx: HostCallContext<'_>,
+        mut ctx: HostCallContext<'_>,
         args: &[u64],
         results: &mut [u64],
     ) -> Result<(), Trap> {
@@ -183,7 +183,7 @@ impl Host for AddHost {
         }
         *ctx.gas -= 5;
         let sum = (args[0] as u32).wrapping_add(args[1] as u32);
-        ctx.memory
+        ctx.memory_mut()
             .get_mut(0..4)
             .ok_or(Trap::MemoryOutOfBounds)?
             .copy_from_slice(&sum.to_le_bytes());

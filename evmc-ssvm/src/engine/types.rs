@@ -1,6 +1,7 @@
 //! Engine-level value and entity types (independent of wasmparser), and the `Value` enum.
 
 use std::fmt;
+use std::sync::Arc;
 
 /// A Wasm value type (WebAssembly 2.0 without SIMD).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -47,13 +48,14 @@ pub struct TableType {
     pub limits: Limits,
 }
 
-/// A function signature.
+/// A function signature; cloning it shares the type lists (a store interns the signatures
+/// of every instantiation, so clones are on the per-call path).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
 pub struct FuncType {
     /// Parameter types in order.
-    pub params: Box<[ValType]>,
+    pub params: Arc<[ValType]>,
     /// Result types in order.
-    pub results: Box<[ValType]>,
+    pub results: Arc<[ValType]>,
 }
 
 impl FuncType {
@@ -63,6 +65,12 @@ impl FuncType {
             params: params.into(),
             results: results.into(),
         }
+    }
+
+    /// Whether `other` shares this signature's lists (a clone of it): equal without
+    /// comparing the types.
+    pub fn same_lists(&self, other: &FuncType) -> bool {
+        Arc::ptr_eq(&self.params, &other.params) && Arc::ptr_eq(&self.results, &other.results)
     }
 }
 

@@ -92,7 +92,10 @@ fn memory_copy(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, acc: u64) -> Done {
     }
     let bytes = mem.bytes();
     match (range(src, n, bytes.len()), range(dst, n, bytes.len())) {
-        (Some(from), Some(to)) => bytes.copy_within(from, to.start),
+        (Some(from), Some(to)) => {
+            ex.dirty.mark(to.start, to.len());
+            bytes.copy_within(from, to.start);
+        }
         _ => return ex.trap(Trap::MemoryOutOfBounds),
     }
     next(ip, fp, mem, ex, acc)
@@ -113,6 +116,7 @@ fn memory_fill(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, acc: u64) -> Done {
     let Some(to) = range(dst, n, bytes.len()) else {
         return ex.trap(Trap::MemoryOutOfBounds);
     };
+    ex.dirty.mark(to.start, to.len());
     bytes[to].fill(value);
     next(ip, fp, mem, ex, acc)
 }
@@ -133,7 +137,10 @@ fn memory_init(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, acc: u64) -> Done {
     let data = ex.inst.data(seg);
     let bytes = mem.bytes();
     match (range(src, n, data.len()), range(dst, n, bytes.len())) {
-        (Some(from), Some(to)) => bytes[to].copy_from_slice(&data[from]),
+        (Some(from), Some(to)) => {
+            ex.dirty.mark(to.start, to.len());
+            bytes[to].copy_from_slice(&data[from]);
+        }
         _ => return ex.trap(Trap::MemoryOutOfBounds),
     }
     next(ip.next(), fp, mem, ex, acc)

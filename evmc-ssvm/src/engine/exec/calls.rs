@@ -100,10 +100,7 @@ fn call_addr(
     if ex.scratch.len() < r {
         ex.scratch.resize(r, 0);
     }
-    let ctx = HostCallContext {
-        memory: mem.bytes(),
-        gas: &mut ex.gas,
-    };
+    let ctx = HostCallContext::new(mem.bytes(), &mut ex.dirty, &mut ex.gas);
     if let Err(t) = ex
         .host
         .call(id, ctx, fp.slice(base, n), &mut ex.scratch[..r])

@@ -99,7 +99,11 @@ fn bignum<const OP: usize, const METERED: bool>(
     }
     match bignum::exec(op, bytes, &ptrs) {
         Ok(Some(v)) => fp.set(w.a, u64::from(v)),
-        Ok(None) => {}
+        Ok(None) => {
+            if let Some(k) = op.result_pointer() {
+                ex.dirty.mark(ptrs[k] as usize, 32);
+            }
+        }
         Err(t) => return ex.trap(t),
     }
     next(ip, fp, mem, ex, acc)

@@ -10,7 +10,7 @@ use super::word::{acc_field as acc, instance, next, Done, Ip, Mem, Word};
 use super::Exec;
 use crate::engine::config::{GROW_GAS_PER_PAGE, STEPS_PER_GROWN_PAGE};
 use crate::engine::isa::Instr;
-use crate::engine::memory::PAGE_SIZE;
+use crate::engine::memory::{Dirty, MAX_STORE_BYTES, PAGE_SIZE};
 use crate::engine::trap::Trap;
 
 /// The `N` bytes at `addr + offset` (the effective address does not wrap), if in bounds.
@@ -25,15 +25,24 @@ fn read<const N: usize>(mem: Mem, addr: u64, offset: u32) -> Option<[u8; N]> {
     Some(unsafe { std::ptr::read_unaligned(mem.ptr.add(ea as usize) as *const [u8; N]) })
 }
 
-/// Writes `bytes` at `addr + offset`; `false` if out of bounds (nothing written).
+/// Writes `bytes` at `addr + offset`, marking it in `dirty`; `false` if out of bounds
+/// (nothing written).
 #[inline(always)]
-fn write<const N: usize>(mem: Mem, addr: u64, offset: u32, bytes: [u8; N]) -> bool {
+fn write<const N: usize>(
+    mem: Mem,
+    addr: u64,
+    offset: u32,
+    bytes: [u8; N],
+    dirty: &mut Dirty,
+) -> bool {
+    const { assert!(N <= MAX_STORE_BYTES) };
     let ea = (addr as u32 as u64) + u64::from(offset);
     if ea + N as u64 > mem.len as u64 {
         return false;
     }
     // SAFETY: as in `read`.
     unsafe { std::ptr::write_unaligned(mem.ptr.add(ea as usize) as *mut [u8; N], bytes) };
+    dirty.mark_store(ea);
     true
 }
 
@@ -70,7 +79,7 @@ macro_rules! stores {
                 let w = ip.word();
                 let conv: fn(u64) -> [u8; $n] = $conv;
                 let value = conv(fp.operand::<V>(w.b, acc));
-                if !write(mem, fp.operand::<A>(w.a, acc), w.c, value) {
+                if !write(mem, fp.operand::<A>(w.a, acc), w.c, value, &mut ex.dirty) {
                     return ex.trap(Trap::MemoryOutOfBounds);
                 }
                 next(ip, fp, mem, ex, acc)
@@ -107,7 +116,8 @@ macro_rules! store_imms {
             fn $name<const A: bool>(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, acc: u64) -> Done {
                 let w = ip.word();
                 let conv: fn(i64) -> [u8; $n] = $conv;
-                if !write(mem, fp.operand::<A>(w.a, acc), w.c, conv(i64::from(w.b as i16))) {
+                let value = conv(i64::from(w.b as i16));
+                if !write(mem, fp.operand::<A>(w.a, acc), w.c, value, &mut ex.dirty) {
                     return ex.trap(Trap::MemoryOutOfBounds);
                 }
                 next(ip, fp, mem, ex, acc)
@@ -236,10 +246,12 @@ mod tests {
     fn accesses_check_the_whole_range_without_wrapping() {
         let mut bytes = vec![0u8; 8];
         let mem = Mem::of(&mut bytes);
-        assert!(write(mem, 4, 0, 0x0403_0201u32.to_le_bytes()));
+        let mut dirty = Dirty::default();
+        assert!(write(mem, 4, 0, 0x0403_0201u32.to_le_bytes(), &mut dirty));
+        assert_eq!(dirty, Dirty(1), "granule 0 written");
         assert_eq!(read::<4>(mem, 2, 2), Some([1, 2, 3, 4]));
         assert_eq!(read::<4>(mem, 5, 0), None);
-        assert!(!write(mem, 7, 0, [0u8; 2]));
+        assert!(!write(mem, 7, 0, [0u8; 2], &mut dirty));
         // The address is an i32: only its low 32 bits count, then the offset is added
         // without wrapping.
         assert_eq!(read::<1>(mem, 0xffff_ffff_0000_0004, 0), Some([1]));

@@ -19,10 +19,13 @@ mod memory;
 mod numeric;
 pub(crate) mod word;
 
+use std::cell::RefCell;
+
 use super::bignum::BigCall;
 use super::host::{Host, HostCallContext};
-use super::memory::Memory;
+use super::memory::{Dirty, Memory};
 use super::module::CompiledFunc;
+use super::pool::{self, Pool};
 use super::store::{Entities, FuncInst, FuncKind, Global, InstanceData};
 use super::table::Table;
 use super::trap::Trap;
@@ -58,12 +61,47 @@ const STACK_GUARD: usize = 128 * 1024;
 /// Value-stack slots allocated up front; the stack doubles from there when a call needs more.
 const INITIAL_STACK_SLOTS: usize = 1024;
 
-/// The reusable value stack, frame stack and host-result scratch space.
+/// The reusable value stack, frame stack and host-result scratch space. A machine comes
+/// from its thread's pool and goes back there when dropped (see `pool`), so a call reuses
+/// the stacks of the previous one without allocating or clearing them.
 #[derive(Debug, Default)]
 pub(crate) struct Machine {
     stack: Vec<u64>,
     frames: Vec<Frame>,
     scratch: Vec<u64>,
+}
+
+/// The largest value stack a pooled machine keeps (slots).
+const MAX_POOLED_STACK: usize = 64 * 1024;
+
+thread_local! {
+    static MACHINE_ITEMS: RefCell<Vec<Machine>> = const { RefCell::new(Vec::new()) };
+}
+
+/// The thread's idle machines.
+static MACHINES: Pool<Machine> = Pool {
+    items: &MACHINE_ITEMS,
+    max: pool::MAX_ITEMS,
+};
+
+impl Machine {
+    /// A machine from the thread's pool, or a new one.
+    pub(crate) fn pooled() -> Machine {
+        MACHINES.take(|_| true).unwrap_or_default()
+    }
+}
+
+impl Drop for Machine {
+    fn drop(&mut self) {
+        if self.stack.capacity() > 0 && self.stack.len() <= MAX_POOLED_STACK && MACHINES.has_room()
+        {
+            MACHINES.give(Machine {
+                stack: std::mem::take(&mut self.stack),
+                frames: std::mem::take(&mut self.frames),
+                scratch: std::mem::take(&mut self.scratch),
+            });
+        }
+    }
 }
 
 /// Makes the value stack at least `need` slots long (doubling, up to the limit).
@@ -112,6 +150,9 @@ pub(crate) struct Exec<'a> {
     /// address (see `word`).
     #[cfg(debug_assertions)]
     stack_floor: usize,
+    /// What the handlers wrote into the current instance's memory since the last switch
+    /// (merged into the memory's record by [`Exec::flush_dirty`]).
+    dirty: Dirty,
     /// The running instance, its module's compiled functions and code.
     cur: usize,
     inst: &'a InstanceData,
@@ -139,12 +180,21 @@ impl Exec<'_> {
 
     /// Switches to instance `i`; returns its memory.
     fn switch_to(&mut self, i: usize) -> Mem {
+        self.flush_dirty();
         self.cur = i;
         self.inst = &self.instances[i];
         self.code = &self.inst.module.code;
         self.bodies = &self.inst.module.funcs;
         self.bigcalls = &self.inst.module.bigcalls;
         self.memory()
+    }
+
+    /// Merges what was written into the current memory into its record.
+    fn flush_dirty(&mut self) {
+        let dirty = std::mem::take(&mut self.dirty);
+        if let Some(memory) = self.memories.get_mut(self.inst.memory as usize) {
+            memory.dirty.merge(dirty);
+        }
     }
 
     /// The current instance's memory.
@@ -273,10 +323,8 @@ fn run(
             let sig = ent.sigs.get(entry.sig as usize).ok_or(Trap::Unreachable)?;
             let r = sig.results.len();
             m.scratch.resize(r.max(m.scratch.len()), 0);
-            let ctx = HostCallContext {
-                memory: &mut [],
-                gas,
-            };
+            let mut unused = Dirty::default();
+            let ctx = HostCallContext::new(&mut [], &mut unused, gas);
             host.call(id, ctx, &m.stack[..nargs], &mut m.scratch[..r])?;
             reserve(&mut m.stack, r, usize::MAX)?;
             for (k, ty) in sig.results.iter().enumerate() {
@@ -317,6 +365,7 @@ fn run(
         steps_left: 0,
         #[cfg(debug_assertions)]
         stack_floor: 0,
+        dirty: Dirty::default(),
         cur: instance,
         inst: &instances[instance],
         code: &[],
@@ -331,6 +380,7 @@ fn run(
     fp.zero(cf.params, cf.locals as usize);
     let at = (Ip::at(ex.code, cf.entry as usize), fp, mem, 0);
     let result = run_slices(&mut ex, at, limits.steps);
+    ex.flush_dirty();
     *gas = ex.gas;
     result
 }
