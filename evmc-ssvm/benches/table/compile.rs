@@ -104,7 +104,7 @@ fn wasm_count(wasm: &[u8]) -> String {
 
 /// One generated function: a loop over memory with i64 arithmetic, an if/else, a
 /// `br_table`, and a call of the previous function (`$f0` calls itself; never executed).
-fn function(i: usize) -> String {
+pub fn function(i: usize) -> String {
     let prev = i.saturating_sub(1);
     let k = 0x9e37_79b9_u64.wrapping_mul(i as u64 + 1);
     format!(

@@ -118,6 +118,39 @@ fn check(case: &Case, opts: &Options, cache: &ContractCache, code: &[u8]) {
     assert_eq!(logs, case.logs, "{name}: logs");
 }
 
+/// `calls` transfers of `case`, each on a fresh copy of its storage (the timed unit).
+fn transfers(opts: &Options, cache: &ContractCache, case: &Case, code: &[u8], calls: u32) {
+    for _ in 0..calls {
+        let mut host = host_for(case);
+        let out = vm::execute(opts, cache, Revision::Byzantium, &case.msg, code, &mut host);
+        std::hint::black_box(out);
+    }
+}
+
+/// `profile-erc20 [CALLS]`: checks every case, then makes `CALLS` more transfers of the first
+/// case with metering off (each on a fresh copy of its storage, as the table times them),
+/// e.g. under `valgrind --tool=callgrind`.
+pub fn profile(args: &[String]) {
+    let calls: u32 = args.first().map_or(0, |c| {
+        c.parse().unwrap_or_else(|e| panic!("CALLS {c}: {e}"))
+    });
+    let code = read(&bench_dir().join("kernels/erc20.wasm"));
+    let cases = cases();
+    let off = Options::default();
+    let cache = ContractCache::new(4);
+    for case in &cases {
+        check(case, &off, &cache, &code);
+    }
+    let case = cases
+        .first()
+        .unwrap_or_else(|| panic!("expected.json: no erc20 case"));
+    transfers(&off, &cache, case, &code, calls);
+    println!(
+        "erc20 {}: checked, then {calls} more transfer(s)",
+        case.name
+    );
+}
+
 /// Prints the ERC20 table: per case, metering off and on, microseconds per transfer.
 pub fn print() {
     let code = read(&bench_dir().join("kernels/erc20.wasm"));
@@ -142,20 +175,7 @@ pub fn print() {
     println!("| case | bytes | EEI gas | metering off | metering on | on / off |");
     println!("|---|--:|--:|--:|--:|--:|");
     for case in &cases {
-        let run = |opts: &Options| {
-            for _ in 0..CALLS {
-                let mut host = host_for(case);
-                let out = vm::execute(
-                    opts,
-                    &cache,
-                    Revision::Byzantium,
-                    &case.msg,
-                    &code,
-                    &mut host,
-                );
-                std::hint::black_box(out);
-            }
-        };
+        let run = |opts: &Options| transfers(opts, &cache, case, &code, CALLS);
         let (mut a, mut b) = (|| run(&off), || run(&on));
         let t = min_times(RUNS, &mut [&mut a, &mut b]);
         let per = |d: Duration| d / CALLS;

@@ -48,7 +48,45 @@ const FINISH32: &str = r#"(module
 /// integers: `'%064x' % ((X0 * C + 1) % 2**256)`.
 const MUL256_ONE_STEP: &str = "3cb77a97ce60effbdb467163a0a9f73e78601c9983f3fc706aca11544900a0b1";
 
+/// [`FINISH32`] grown to about `size` bytes by generated functions that are never called
+/// (the compile section's), so that only what scales with the code's size differs.
+fn finish32_padded(size: usize) -> Vec<u8> {
+    let module = |n: usize| {
+        let funcs: String = (0..n).map(crate::compile::function).collect();
+        let body = FINISH32.trim_end().strip_suffix(')').unwrap_or(FINISH32);
+        wat::parse_str(format!("{body}{funcs})")).unwrap_or_else(|e| panic!("padded: {e}"))
+    };
+    let one = module(1).len();
+    let per_function = module(2).len() - one;
+    module((size.saturating_sub(one) / per_function).max(1))
+}
+
+/// Every case of the table: the small contracts, then [`padded_cases`].
 fn cases() -> Vec<Case> {
+    let mut all = small_cases();
+    all.extend(padded_cases());
+    all
+}
+
+/// [`FINISH32`] padded to 24 KB and 1 MB: the cost of a cached call that grows with the
+/// code's size (the cache's byte comparison, instantiation's per-function entries).
+fn padded_cases() -> Vec<Case> {
+    let padded = |size: usize, name: &'static str| Case {
+        name,
+        code: finish32_padded(size),
+        input: Vec::new(),
+        options: &[],
+        output: WORD.to_vec(),
+        gas_used: 0,
+    };
+    vec![
+        padded(24 * 1024, "finish 32 bytes + uncalled functions (24 KB)"),
+        padded(1 << 20, "finish 32 bytes + uncalled functions (1 MB)"),
+    ]
+}
+
+/// The small contracts.
+fn small_cases() -> Vec<Case> {
     let finish32 = wat::parse_str(FINISH32).unwrap_or_else(|e| panic!("finish32: {e}"));
     let mul256 = read(&bench_dir().join("kernels/mul256_bignum.wasm"));
     let step: Vec<u8> = (0..32)
@@ -192,6 +230,38 @@ fn times(case: &Case, msg: &sys::evmc_message) -> (Duration, Duration) {
         warm = warm.min(start.elapsed() / WARM_BATCH);
     }
     (cold, warm)
+}
+
+/// `profile-call CASE [CALLS]`: checks case number `CASE` (0-based, in table order) once,
+/// then makes `CALLS` more cached calls on one VM instance, e.g. under
+/// `valgrind --tool=callgrind` (the first, compiling call is part of the profile: subtract
+/// a run with `CALLS` = 0).
+pub fn profile(args: &[String]) {
+    let small = args.first().and_then(|i| i.parse::<usize>().ok()) < Some(small_cases().len());
+    // Only the small cases when one of them is profiled: generating the padded ones costs
+    // far more than the calls.
+    let all = if small { small_cases() } else { cases() };
+    let names: Vec<&str> = all.iter().map(|c| c.name).collect();
+    let [index, rest @ ..] = args else {
+        panic!("usage: profile-call CASE [CALLS]; cases: {names:?}");
+    };
+    let case = index
+        .parse::<usize>()
+        .ok()
+        .and_then(|i| all.get(i))
+        .unwrap_or_else(|| panic!("CASE {index}: expected 0..{}; cases: {names:?}", all.len()));
+    let calls: u32 = rest.first().map_or(0, |c| {
+        c.parse().unwrap_or_else(|e| panic!("CALLS {c}: {e}"))
+    });
+    let msg = message(&case.input);
+    let raw = message_to_sys(&msg, &msg.sender);
+    check(case, &raw);
+    let vm = Vm::new(case.options);
+    black_box(vm.execute(&raw, &case.code, false));
+    for _ in 0..calls {
+        black_box(vm.execute(black_box(&raw), &case.code, false));
+    }
+    println!("{}: checked, then 1 + {calls} cached call(s)", case.name);
 }
 
 /// Prints the EVMC latency table.

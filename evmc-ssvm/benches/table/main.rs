@@ -9,7 +9,9 @@
 //! Profiling: `... --bench table -- profile WORKLOAD VARIANT [CALLS]` checks and runs one
 //! workload on one engine (see [`exec::profile`]), e.g. under `valgrind --tool=callgrind`;
 //! `... -- profile-compile MODULE [ROUNDS]` compiles one module of the compile table (see
-//! [`compile::profile`]).
+//! [`compile::profile`]); `... -- profile-call CASE [CALLS]` makes cached EVMC calls of one
+//! case of the latency table ([`evmc::profile`]), `... -- profile-erc20 [CALLS]` transfers
+//! through the EEI ([`eei::profile`]).
 
 #[path = "../common/mod.rs"]
 mod common;
@@ -39,6 +41,8 @@ fn main() {
     match args.first().map(String::as_str) {
         Some("profile") => return exec::profile(&args[1..]),
         Some("profile-compile") => return compile::profile(&args[1..]),
+        Some("profile-call") => return evmc::profile(&args[1..]),
+        Some("profile-erc20") => return eei::profile(&args[1..]),
         _ => {}
     }
     let unknown: Vec<&String> = args
@@ -48,7 +52,7 @@ fn main() {
     if !unknown.is_empty() {
         let names: Vec<&str> = SECTIONS.iter().map(|(name, _)| *name).collect();
         panic!(
-            "unknown section(s) {unknown:?}; sections: {names:?}, `profile` or `profile-compile`"
+            "unknown section(s) {unknown:?}; sections: {names:?}, `profile`, `profile-compile`, `profile-call` or `profile-erc20`"
         );
     }
     print_machine("start");
