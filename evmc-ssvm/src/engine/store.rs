@@ -541,24 +541,23 @@ impl Store {
         inst: &mut InstanceData,
     ) -> Result<(), InstantiateError> {
         let id = to_u32(self.ent.instances.len());
-        self.ent.funcs.reserve(m.funcs.len());
-        inst.funcs.reserve(m.funcs.len());
-        for (i, _) in m.funcs.iter().enumerate() {
-            let ty = m
-                .func_types
-                .get(m.num_imported_funcs as usize + i)
-                .copied()
-                .unwrap_or(0);
-            let sig = inst.sig_ids.get(ty as usize).copied().unwrap_or(0);
-            self.ent.funcs.push(FuncInst {
-                sig,
+        // One entry per defined function (a tight loop: a module may define thousands).
+        let first = to_u32(self.ent.funcs.len());
+        let types = m
+            .func_types
+            .get(m.num_imported_funcs as usize..)
+            .unwrap_or(&[]);
+        let sig_ids = &inst.sig_ids;
+        self.ent
+            .funcs
+            .extend(types.iter().zip(0u32..).map(|(ty, index)| FuncInst {
+                sig: sig_ids.get(*ty as usize).copied().unwrap_or(0),
                 kind: FuncKind::Wasm {
                     instance: id,
-                    index: to_u32(i),
+                    index,
                 },
-            });
-            inst.funcs.push(to_u32(self.ent.funcs.len() - 1));
-        }
+            }));
+        inst.funcs.extend(first..to_u32(self.ent.funcs.len()));
         for (ty, init) in &m.tables {
             let init = self.eval_const(inst, *init);
             let table = Table::new(*ty, init, &self.budget)?;
