@@ -25,7 +25,7 @@ fn enter(
     fp: Fp,
     base: u16,
     instance: usize,
-    callee: CompiledFunc,
+    callee: &CompiledFunc,
     mem: Mem,
     ex: &mut Exec<'_>,
     acc: u64,
@@ -60,7 +60,7 @@ fn enter(
     } else {
         ex.switch_to(instance)
     };
-    let ip = Ip::at(ex.code, callee.call_entry as usize);
+    let ip = Ip::at(&callee.words, callee.call_entry as usize);
     step_to(ip, frame, mem, ex, acc)
 }
 
@@ -90,7 +90,7 @@ fn call_addr(
     let ret = ip.offset(len);
     let id = match f.kind {
         FuncKind::Wasm { instance, index } => {
-            let callee = ex.instances[instance as usize].module.funcs[index as usize];
+            let callee = ex.body(instance as usize, index as usize);
             return enter(ret, fp, base, instance as usize, callee, mem, ex, acc);
         }
         FuncKind::Host(id) => id,
@@ -119,7 +119,7 @@ fn call_addr(
 /// `call` of a defined function of the current instance.
 fn call_internal(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, acc: u64) -> Done {
     let w = ip.word();
-    let callee = ex.bodies[w.c as usize];
+    let callee = ex.body(ex.cur, w.c as usize);
     enter(ip.next(), fp, w.a, ex.cur, callee, mem, ex, acc)
 }
 

@@ -19,7 +19,10 @@ mod memory;
 mod numeric;
 pub(crate) mod word;
 
+use std::sync::OnceLock;
+
 use super::bignum::BigCall;
+use super::code::FuncCode;
 use super::host::{Host, HostCallContext};
 use super::memory::Memory;
 use super::module::CompiledFunc;
@@ -112,12 +115,11 @@ pub(crate) struct Exec<'a> {
     /// address (see `word`).
     #[cfg(debug_assertions)]
     stack_floor: usize,
-    /// The running instance, its module's compiled functions and code.
+    /// The running instance, its module's functions and bignum call sites.
     cur: usize,
     inst: &'a InstanceData,
-    code: &'a [Word],
-    bodies: &'a [CompiledFunc],
-    bigcalls: &'a [BigCall],
+    bodies: &'a [FuncCode],
+    bigcalls: &'a [OnceLock<BigCall>],
     /// Why the run stopped ([`Done::Trap`]).
     trap: Trap,
     /// Results of the entry function ([`Done::Return`]).
@@ -126,7 +128,23 @@ pub(crate) struct Exec<'a> {
     resume: Option<(Ip, Fp, Mem, u64)>,
 }
 
-impl Exec<'_> {
+impl<'a> Exec<'a> {
+    /// The body of defined function `index` of instance `instance`, translated now if this
+    /// is its first call.
+    #[inline(always)]
+    fn body(&self, instance: usize, index: usize) -> &'a CompiledFunc {
+        let (bodies, inst): (&'a [FuncCode], &'a InstanceData) = if instance == self.cur {
+            (self.bodies, self.inst)
+        } else {
+            let inst = &self.instances[instance];
+            (&inst.module.funcs, inst)
+        };
+        match bodies[index].get() {
+            Some(body) => body,
+            None => inst.module.translate_on_call(index),
+        }
+    }
+
     /// Stops the run with `trap`. (The result goes through `black_box` so that callers
     /// cannot assume it and must call this in tail position: a handler whose cold paths
     /// end in tail calls needs no stack frame on its hot path.)
@@ -141,7 +159,6 @@ impl Exec<'_> {
     fn switch_to(&mut self, i: usize) -> Mem {
         self.cur = i;
         self.inst = &self.instances[i];
-        self.code = &self.inst.module.code;
         self.bodies = &self.inst.module.funcs;
         self.bigcalls = &self.inst.module.bigcalls;
         self.memory()
@@ -216,6 +233,12 @@ fn normalize(ty: ValType, raw: u64) -> u64 {
 fn pause(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, acc: u64) -> Done {
     ex.resume = Some((ip, fp, mem, acc));
     std::hint::black_box(Done::Pause)
+}
+
+/// The only word of a body whose translation failed: running it traps with
+/// [`Trap::TranslationFailed`].
+pub(crate) fn failed_call_word() -> Word {
+    Word::new(control::translation_failed, 0, 0, 0)
 }
 
 /// Runs function `func` (a store address) with raw `args`; returns raw results.
@@ -294,7 +317,11 @@ fn run(
         tables,
         globals,
     } = ent;
-    let cf = instances[instance].module.funcs[index];
+    let module = &instances[instance].module;
+    let cf = match module.funcs.get(index).and_then(FuncCode::get) {
+        Some(body) => body,
+        None => module.translate_on_call(index),
+    };
     reserve(&mut m.stack, cf.frame_size as usize, limits.max_value_stack)?;
     let stack_base = m.stack.as_mut_ptr();
     let mut ex = Exec {
@@ -319,7 +346,6 @@ fn run(
         stack_floor: 0,
         cur: instance,
         inst: &instances[instance],
-        code: &[],
         bodies: &[],
         bigcalls: &[],
         trap: Trap::Unreachable,
@@ -329,7 +355,7 @@ fn run(
     let mem = ex.switch_to(instance);
     let fp = ex.frame_at(0);
     fp.zero(cf.params, cf.locals as usize);
-    let at = (Ip::at(ex.code, cf.entry as usize), fp, mem, 0);
+    let at = (Ip::at(&cf.words, 0), fp, mem, 0);
     let result = run_slices(&mut ex, at, limits.steps);
     *gas = ex.gas;
     result
