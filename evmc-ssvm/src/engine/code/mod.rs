@@ -52,8 +52,8 @@ struct Deferred {
     /// validation counted (the translation's sites fit in them).
     bigcall_base: u32,
     bigcall_count: u32,
-    /// The frame size validation bounded (parameters, locals and the validator's deepest
-    /// operand stack); at most `MAX_FRAME_SLOTS`.
+    /// The frame size validation computed (parameters, locals and the translator's deepest
+    /// operand stack, [`StackModel`]); at most `MAX_FRAME_SLOTS`.
     frame_bound: u32,
 }
 
@@ -170,7 +170,7 @@ impl ModuleInner {
             d.bigcall_base,
             &mut allocs,
         )?;
-        debug_assert!(out.func.frame_size <= d.frame_bound, "frame over its bound");
+        debug_assert_eq!(out.func.frame_size, d.frame_bound, "frame model");
         if out.bigcalls.len() > d.bigcall_count as usize {
             return Err(missing());
         }
@@ -212,15 +212,15 @@ struct Scan {
     uses_floats: bool,
     /// `call`s of imports bound to bignum operations: at most this many call sites.
     bigcalls: u32,
-    /// Parameters and locals plus the validator's deepest operand stack.
+    /// Parameters and locals plus the translator's deepest operand stack
+    /// ([`StackModel`]).
     frame_bound: u64,
 }
 
 impl Scan {
     /// Whether translation of a body of `len` bytes cannot fail: its frame fits and its
-    /// words fit branch offsets. The translator's operand stack (the provider stack) holds
-    /// exactly the validator's operands in reachable code and none that the validator does
-    /// not have elsewhere, so its frame is at most `frame_bound`. Each operator byte
+    /// words fit branch offsets. The frame is `frame_bound` ([`StackModel`] follows the
+    /// translator's operand stack exactly). Each operator byte
     /// becomes at most `frame_bound + INSTRS_PER_BYTE` instructions (values moved for a
     /// call, a branch, a block entry or a `local.set` number at most the frame's slots,
     /// plus a few fixed instructions, and every `br_table` target has its own byte), each
@@ -249,12 +249,18 @@ fn scan_body(
         bigcalls: 0,
         frame_bound: 0,
     };
-    let mut max_height = 0;
+    let results = m
+        .func_type(fv.index() as usize)
+        .map_or(0, |t| t.results.len());
+    let mut height = StackModel::new(results);
     while !reader.eof() {
         let offset = reader.original_position();
         let op = reader.read()?;
+        let reachable = fv.get_control_frame(0).is_some_and(|f| !f.unreachable);
+        let before = fv.operand_stack_height();
         fv.op(offset, &op)?;
-        max_height = max_height.max(fv.operand_stack_height());
+        let delta = i64::from(fv.operand_stack_height()) - i64::from(before);
+        height.step(m, &op, reachable, delta);
         scan.uses_floats |= isa::is_float_op(&op);
         if let Operator::Call { function_index } = op {
             let bound = m.import_intrinsics.get(function_index as usize);
@@ -264,8 +270,85 @@ fn scan_body(
         }
     }
     reader.finish()?;
-    scan.frame_bound = u64::from(fv.len_locals()) + u64::from(max_height);
+    scan.frame_bound = u64::from(fv.len_locals()) + height.max as u64;
     Ok(scan)
+}
+
+/// The height of the translator's operand (provider) stack, followed op by op from what
+/// the validator sees: the same rules as `translate` (`translate::control`). In emitted
+/// code (a live frame, reachable) an operator changes the height as it changes the
+/// validator's, except `br`, `return` and `unreachable`, which pop nothing, and
+/// `br_table`, which pops its index (the validator makes the rest of the block
+/// polymorphic); dead code changes nothing but at `else` (the frame's base plus its
+/// parameters) and `end` (its base plus its results), as the translator truncates and
+/// pushes there.
+struct StackModel {
+    height: usize,
+    max: usize,
+    /// Open frames: base height, parameters, results, live.
+    frames: Vec<(usize, usize, usize, bool)>,
+}
+
+impl StackModel {
+    fn new(results: usize) -> Self {
+        StackModel {
+            height: 0,
+            max: 0,
+            frames: vec![(0, 0, results, true)],
+        }
+    }
+
+    /// Follows one operator; `reachable` is the validator's view before it, `delta` the
+    /// change of the validator's operand stack height across it.
+    fn step(&mut self, m: &ModuleInner, op: &Operator<'_>, reachable: bool, delta: i64) {
+        let live = self.frames.last().is_some_and(|f| f.3);
+        let emit = live && reachable;
+        match op {
+            Operator::Block { blockty } | Operator::Loop { blockty } => {
+                self.open(m, *blockty, emit);
+            }
+            Operator::If { blockty } => {
+                if emit {
+                    self.height = self.height.saturating_sub(1);
+                }
+                self.open(m, *blockty, emit);
+            }
+            Operator::Else => {
+                if let Some(&(base, params, _, _)) = self.frames.last() {
+                    self.height = self.height.min(base) + params;
+                }
+            }
+            Operator::End => {
+                if let Some((base, _, results, _)) = self.frames.pop() {
+                    if !self.frames.is_empty() {
+                        self.height = self.height.min(base) + results;
+                    }
+                }
+            }
+            _ if !emit => {}
+            Operator::Br { .. } | Operator::Return | Operator::Unreachable => {}
+            Operator::BrTable { .. } => self.height = self.height.saturating_sub(1),
+            _ => {
+                let h = i64::try_from(self.height).unwrap_or(i64::MAX);
+                self.height = usize::try_from(h.saturating_add(delta)).unwrap_or(0);
+            }
+        }
+        self.max = self.max.max(self.height);
+    }
+
+    /// Opens a `block`, `loop` or `if` frame.
+    fn open(&mut self, m: &ModuleInner, ty: wasmparser::BlockType, live: bool) {
+        let (params, results) = match ty {
+            wasmparser::BlockType::Empty => (0, 0),
+            wasmparser::BlockType::Type(_) => (0, 1),
+            wasmparser::BlockType::FuncType(idx) => m
+                .types
+                .get(idx as usize)
+                .map_or((0, 0), |t| (t.params.len(), t.results.len())),
+        };
+        let base = self.height.saturating_sub(params);
+        self.frames.push((base, params, results, live));
+    }
 }
 
 /// Compiles the bodies of one module as the validator hands them over.
@@ -379,3 +462,6 @@ fn too_many_sites() -> CompileError {
         message: "too many bignum call sites".into(),
     }
 }
+
+#[cfg(test)]
+mod tests;
