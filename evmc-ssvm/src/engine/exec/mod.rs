@@ -120,6 +120,8 @@ pub(crate) struct Exec<'a> {
     inst: &'a InstanceData,
     bodies: &'a [FuncCode],
     bigcalls: &'a [OnceLock<BigCall>],
+    /// The function a call found untranslated: (instance, defined function index).
+    untranslated: (usize, usize),
     /// Why the run stopped ([`Done::Trap`]).
     trap: Trap,
     /// Results of the entry function ([`Done::Return`]).
@@ -129,20 +131,21 @@ pub(crate) struct Exec<'a> {
 }
 
 impl<'a> Exec<'a> {
-    /// The body of defined function `index` of instance `instance`, translated now if this
-    /// is its first call.
+    /// The body of defined function `index` of instance `instance`, if it was translated
+    /// (one acquire load); else `None`, with the function noted in `untranslated` for
+    /// [`calls::translate_and_retry`].
     #[inline(always)]
-    fn body(&self, instance: usize, index: usize) -> &'a CompiledFunc {
-        let (bodies, inst): (&'a [FuncCode], &'a InstanceData) = if instance == self.cur {
-            (self.bodies, self.inst)
+    fn body(&mut self, instance: usize, index: usize) -> Option<&'a CompiledFunc> {
+        let bodies: &'a [FuncCode] = if instance == self.cur {
+            self.bodies
         } else {
-            let inst = &self.instances[instance];
-            (&inst.module.funcs, inst)
+            &self.instances[instance].module.funcs
         };
-        match bodies[index].get() {
-            Some(body) => body,
-            None => inst.module.translate_on_call(index),
+        let body = bodies[index].get();
+        if body.is_none() {
+            self.untranslated = (instance, index);
         }
+        body
     }
 
     /// Stops the run with `trap`. (The result goes through `black_box` so that callers
@@ -348,6 +351,7 @@ fn run(
         inst: &instances[instance],
         bodies: &[],
         bigcalls: &[],
+        untranslated: (0, 0),
         trap: Trap::Unreachable,
         results: 0,
         resume: None,
