@@ -214,7 +214,7 @@ fn first_call_result(wasm: &[u8]) -> i32 {
     let config = eager(false);
     let module = Module::compile(wasm, &config).unwrap_or_else(|e| panic!("ours: {e}"));
     match first_call(&module, config).as_slice() {
-        [Value::I32(v)] => *v as i32,
+        [Value::I32(v)] => *v,
         other => panic!("main returned {other:?}"),
     }
 }
@@ -254,7 +254,7 @@ fn print_first_call() {
     let expected = first_call_result(&wasm);
     let lazy = Config::default();
     let module = Module::compile(&wasm, &lazy).unwrap_or_else(|e| panic!("ours: {e}"));
-    assert_eq!(first_call(&module, lazy), [Value::I32(expected as u32)]);
+    assert_eq!(first_call(&module, lazy), [Value::I32(expected)]);
     assert_eq!(module.translated_count(), 2, "main and $leaf only");
     for mode in [
         wasmi::CompilationMode::Eager,
