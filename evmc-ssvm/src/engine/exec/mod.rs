@@ -133,7 +133,7 @@ pub(crate) struct Exec<'a> {
 impl<'a> Exec<'a> {
     /// The body of defined function `index` of instance `instance`, if it was translated
     /// (one acquire load); else `None`, with the function noted in `untranslated` for
-    /// [`calls::translate_and_retry`].
+    /// `calls::translate_and_retry`.
     #[inline(always)]
     fn body(&mut self, instance: usize, index: usize) -> Option<&'a CompiledFunc> {
         let bodies: &'a [FuncCode] = if instance == self.cur {
