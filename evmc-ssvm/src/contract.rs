@@ -36,6 +36,8 @@ pub struct CompileOptions {
     pub revision: Revision,
     /// The WebAssembly version the contract may use (option `wasm`).
     pub wasm: engine::WasmVersion,
+    /// When function bodies are translated (option `translation`).
+    pub translation: engine::Translation,
 }
 
 /// Why a contract failed the code gate (cold path; the message names the culprit).
@@ -113,6 +115,17 @@ impl Contract {
         })
     }
 
+    /// Function bodies translated so far (under lazy translation, those called at least
+    /// once; see the engine's `Module::translated_count`).
+    pub fn translated_count(&self) -> usize {
+        self.module.translated_count()
+    }
+
+    /// Number of functions the contract defines.
+    pub fn defined_func_count(&self) -> usize {
+        self.module.defined_func_count()
+    }
+
     /// Runs `main` for `msg`; `code` is the contract's code as the host passed it. Its
     /// memory and tables take their pages from `budget`, the call tree's (EWASM.md 4.2).
     pub fn execute(
@@ -174,6 +187,7 @@ fn engine_config(opts: &CompileOptions) -> engine::Config {
         metering: opts.metering,
         max_memory_pages: opts.max_memory_pages,
         wasm: opts.wasm,
+        translation: opts.translation,
         ..engine::Config::default()
     }
 }

@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-pub use crate::engine::WasmVersion;
+pub use crate::engine::{Translation, WasmVersion};
 
 /// What to do with code that is not Ewasm (EWASM.md section 1 step 3).
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
@@ -59,7 +59,7 @@ pub const DEFAULT_MAX_TREE_MEMORY_PAGES: u32 = 16384;
 
 /// Every option name `set_option` accepts, in EWASM.md order (single source of truth for
 /// the name check; a test sets each one).
-pub const OPTION_NAMES: [&str; 9] = [
+pub const OPTION_NAMES: [&str; 10] = [
     "metering",
     "evm1mode",
     "debug",
@@ -69,6 +69,7 @@ pub const OPTION_NAMES: [&str; 9] = [
     "max_tree_memory_pages",
     "trace",
     "wasm",
+    "translation",
 ];
 
 /// The VM options of EWASM.md section 7.
@@ -95,6 +96,9 @@ pub struct Options {
     /// The WebAssembly contracts may use (EWASM.md section 1.1). Default
     /// [`WasmVersion::V2`] (`2.0`).
     pub wasm: WasmVersion,
+    /// When function bodies are translated: on first call (`lazy`, default) or all at
+    /// compile time (`eager`). Results, gas and statuses are the same either way.
+    pub translation: Translation,
 }
 
 impl Default for Options {
@@ -109,6 +113,7 @@ impl Default for Options {
             max_tree_memory_pages: DEFAULT_MAX_TREE_MEMORY_PAGES,
             trace: false,
             wasm: WasmVersion::V2,
+            translation: Translation::Lazy,
         }
     }
 }
@@ -126,6 +131,7 @@ impl Options {
             "max_tree_memory_pages" => self.max_tree_memory_pages = parse_pages(value)?,
             "trace" => self.trace = parse_bool(value)?,
             "wasm" => self.wasm = parse_wasm(value)?,
+            "translation" => self.translation = parse_translation(value)?,
             _ => return Err(OptionError::InvalidName),
         }
         Ok(())
@@ -135,8 +141,8 @@ impl Options {
     /// have the same fingerprint iff they are equal.
     ///
     /// Layout (bit 0 = least significant): 0 metering, 1 evm1mode=fallback, 2 debug,
-    /// 3 bignum, 4 floats=reject, 5 trace, 6 wasm=mvp, 8..=24 max_memory_pages,
-    /// 25..=41 max_tree_memory_pages.
+    /// 3 bignum, 4 floats=reject, 5 trace, 6 wasm=mvp, 7 translation=eager,
+    /// 8..=24 max_memory_pages, 25..=41 max_tree_memory_pages.
     pub fn fingerprint(&self) -> u64 {
         let flags = [
             self.metering,
@@ -146,6 +152,7 @@ impl Options {
             self.floats == Floats::Reject,
             self.trace,
             self.wasm == WasmVersion::Mvp,
+            self.translation == Translation::Eager,
         ];
         let bits = flags
             .iter()
@@ -192,6 +199,15 @@ fn parse_wasm(value: &str) -> Result<WasmVersion, OptionError> {
     }
 }
 
+/// Parses `lazy` / `eager`.
+fn parse_translation(value: &str) -> Result<Translation, OptionError> {
+    match value {
+        "lazy" => Ok(Translation::Lazy),
+        "eager" => Ok(Translation::Eager),
+        _ => Err(OptionError::InvalidValue),
+    }
+}
+
 /// Parses a decimal page count in `MIN_MEMORY_PAGES..=MAX_MEMORY_PAGES` (digits only: no
 /// sign, no spaces, no hex).
 fn parse_pages(value: &str) -> Result<u32, OptionError> {
@@ -220,6 +236,7 @@ mod tests {
             "max_memory_pages" => "17",
             "max_tree_memory_pages" => "18",
             "wasm" => "mvp",
+            "translation" => "eager",
             _ => panic!("no test value for option {name}"),
         }
     }
@@ -236,6 +253,7 @@ mod tests {
         assert_eq!(o.max_tree_memory_pages, 16384);
         assert!(!o.trace);
         assert_eq!(o.wasm, WasmVersion::V2);
+        assert_eq!(o.translation, Translation::Lazy);
     }
 
     #[test]
@@ -259,6 +277,7 @@ mod tests {
         o.set("max_tree_memory_pages", "5").unwrap();
         o.set("trace", "true").unwrap();
         o.set("wasm", "mvp").unwrap();
+        o.set("translation", "eager").unwrap();
         let expected = Options {
             metering: true,
             evm1mode: Evm1Mode::Fallback,
@@ -269,8 +288,11 @@ mod tests {
             max_tree_memory_pages: 5,
             trace: true,
             wasm: WasmVersion::Mvp,
+            translation: Translation::Eager,
         };
         assert_eq!(o, expected);
+        o.set("translation", "lazy").unwrap();
+        assert_eq!(o.translation, Translation::Lazy);
         o.set("metering", "false").unwrap();
         o.set("evm1mode", "reject").unwrap();
         o.set("floats", "allow").unwrap();
@@ -317,6 +339,9 @@ mod tests {
             ("wasm", "1.0"),
             ("wasm", "MVP"),
             ("wasm", "3.0"),
+            ("translation", "Lazy"),
+            ("translation", "true"),
+            ("translation", ""),
             ("max_memory_pages", "0"),
             ("max_memory_pages", "65537"),
             ("max_memory_pages", "-1"),

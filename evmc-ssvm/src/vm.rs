@@ -68,6 +68,7 @@ pub fn compile_options(opts: &Options, rev: Revision) -> CompileOptions {
         max_memory_pages: opts.max_memory_pages,
         revision: rev,
         wasm: opts.wasm,
+        translation: opts.translation,
     }
 }
 

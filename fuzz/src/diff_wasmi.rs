@@ -21,7 +21,7 @@
 use arbitrary::Unstructured;
 use ssvm::engine::budget::table_pages;
 use ssvm::engine::{
-    self, Config, Extern, ExternType, MemoryBudget, Module, NoHost, Store, Trap, Value,
+    self, Config, Extern, ExternType, MemoryBudget, Module, NoHost, Store, Translation, Trap, Value,
 };
 use wasmi::ResourceLimiter;
 use wasmi_core::LimiterError;
@@ -201,6 +201,8 @@ pub fn compare(wasm: &[u8]) {
     let config = Config {
         max_memory_pages: MAX_PAGES as u32,
         step_limit: Some(STEPS),
+        // Each function translated on its first call, as contracts run by default.
+        translation: Translation::Lazy,
         ..Config::default()
     };
     let ours_module = match Module::compile(wasm, &config) {

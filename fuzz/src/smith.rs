@@ -138,6 +138,7 @@ mod tests {
             max_memory_pages: 16,
             revision: ewasm_host::Revision::London,
             wasm: ssvm::options::WasmVersion::V2,
+            translation: ssvm::options::Translation::Lazy,
         };
         let mut accepted = 0;
         for seed in 0u32..200 {

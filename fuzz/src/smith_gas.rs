@@ -13,7 +13,7 @@
 //! reach, so `memory.grow` and `table.grow` past it return -1.
 
 use arbitrary::Unstructured;
-use ssvm::engine::{Config, ExternType, MemoryBudget, Module, NoHost, Store, Trap, Value};
+use ssvm::engine::{Config, ExternType, Translation, MemoryBudget, Module, NoHost, Store, Trap, Value};
 
 use crate::smith;
 
@@ -61,6 +61,8 @@ pub fn run(data: &[u8]) {
     let config = Config {
         metering: true,
         max_memory_pages: MAX_PAGES as u32,
+        // Each function translated on its first call, as contracts run by default.
+        translation: Translation::Lazy,
         ..Config::default()
     };
     let module = match Module::compile(&wasm, &config) {

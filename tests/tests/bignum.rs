@@ -200,6 +200,7 @@ fn options(metering: bool) -> CompileOptions {
         max_memory_pages: 4,
         revision: Revision::Byzantium,
         wasm: ssvm::options::WasmVersion::V2,
+        translation: ssvm::options::Translation::Lazy,
     }
 }
 

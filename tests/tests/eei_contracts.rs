@@ -21,6 +21,7 @@ fn options() -> CompileOptions {
         max_memory_pages: 16,
         revision: Revision::Byzantium,
         wasm: ssvm::options::WasmVersion::V2,
+        translation: ssvm::options::Translation::Lazy,
     }
 }
 

@@ -32,6 +32,7 @@ fn options(metering: bool) -> CompileOptions {
         max_memory_pages: PAGES,
         revision: Revision::Byzantium,
         wasm: ssvm::options::WasmVersion::V2,
+        translation: ssvm::options::Translation::Lazy,
     }
 }
 

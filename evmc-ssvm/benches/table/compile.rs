@@ -1,11 +1,13 @@
 //! Section 2: compile time (validate + translate) per byte, ours vs wasmi 2.0 (eager
 //! compilation), on the largest kernels and on generated modules of about 10 KB, 100 KB
-//! and 1 MB, to show whether the cost is linear in module size.
+//! and 1 MB, to show whether the cost is linear in module size; then the first call of the
+//! 1 MB module (validate, the translation that call needs, instantiate, run one function)
+//! with lazy translation, ours vs wasmi's eager and lazy compilation modes.
 
 use std::hint::black_box;
 use std::time::Duration;
 
-use ssvm::engine::{Config, Module};
+use ssvm::engine::{Config, Module, NoHost, Store, Translation, Value};
 
 use crate::common::{bench_dir, kernels, min_times, read, wasmi_engine, STATISTIC};
 
@@ -18,11 +20,17 @@ const LARGEST_KERNELS: usize = 4;
 /// Bytes compiled per module and engine in total (more rounds for smaller modules).
 const BYTES_PER_ENGINE: usize = 20_000_000;
 
-/// Prints the compile-time table.
+/// Prints the compile-time table and the first-call table.
 pub fn print() {
+    print_compile();
+    print_first_call();
+}
+
+/// Prints the compile-time table.
+fn print_compile() {
     println!("\n## Compile time per byte (validate + translate)\n");
     println!(
-        "Ours: `Module::compile` (metering off, and on); wasmi 2.0.0: `Module::new` with \
+        "Ours: `Module::compile` with `Translation::Eager` (metering off, and on); wasmi 2.0.0: `Module::new` with \
          `CompilationMode::Eager` (validates and translates every function up front; its \
          default `LazyTranslation` would defer translation to the first call). Time: {STATISTIC} \
          (about {} MB compiled per engine and module). `gen N` = generated \
@@ -67,13 +75,18 @@ fn modules() -> Vec<(String, Vec<u8>)> {
     list
 }
 
+/// Our configuration with eager translation, metering on or off.
+fn eager(metering: bool) -> Config {
+    Config {
+        metering,
+        translation: Translation::Eager,
+        ..Config::default()
+    }
+}
+
 /// Minimum compile times: ours metering off, ours metering on, wasmi eager.
 fn times(wasm: &[u8]) -> Vec<Duration> {
-    let off = Config::default();
-    let on = Config {
-        metering: true,
-        ..Config::default()
-    };
+    let (off, on) = (eager(false), eager(true));
     let engine = wasmi_engine(false);
     // Check once that both engines accept the module.
     Module::compile(wasm, &off).unwrap_or_else(|e| panic!("ours: {e}"));
@@ -141,9 +154,14 @@ pub fn function(i: usize) -> String {
 
 /// A module of generated functions of about `size` bytes.
 fn generated(size: usize) -> Vec<u8> {
+    generated_with(size, "")
+}
+
+/// [`generated`] with the functions of `extra` (text) appended.
+fn generated_with(size: usize, extra: &str) -> Vec<u8> {
     let module = |n: usize| {
         let funcs: String = (0..n).map(function).collect();
-        let text = format!("(module (memory 1){funcs}\n  (export \"run\" (func $f0)))");
+        let text = format!("(module (memory 1){funcs}{extra}\n  (export \"run\" (func $f0)))");
         wat::parse_str(text).unwrap_or_else(|e| panic!("generated module: {e}"))
     };
     let one = module(1).len();
@@ -153,7 +171,7 @@ fn generated(size: usize) -> Vec<u8> {
 
 /// `profile-compile MODULE [ROUNDS]`: compiles MODULE (a name as printed in the table, e.g.
 /// `kernels/sha256` or `gen 479 funcs`) ROUNDS times (default 1) with our engine, metering
-/// off. For `valgrind --tool=callgrind`.
+/// off, eager translation. For `valgrind --tool=callgrind`.
 pub fn profile(args: &[String]) {
     let Some(name) = args.first() else {
         panic!("usage: profile-compile MODULE [ROUNDS]");
@@ -167,8 +185,140 @@ pub fn profile(args: &[String]) {
         panic!("unknown module {name}; modules: {names:?}");
     };
     for _ in 0..rounds {
-        let module = Module::compile(wasm, &Config::default());
+        let module = Module::compile(wasm, &eager(false));
         black_box(module.unwrap_or_else(|e| panic!("{name}: {e}")));
     }
     println!("{name}: compiled {rounds} time(s), {} bytes", wasm.len());
+}
+
+/// Size of the first-call module, in bytes (approximate).
+const FIRST_CALL_SIZE: usize = 1_000_000;
+
+/// Rounds of the first-call table.
+const FIRST_CALL_ROUNDS: usize = 15;
+
+/// `main` of the first-call module: one call of `$leaf`, a generated function whose tail
+/// call is cut, with a loop of 8 iterations; returns its result.
+fn first_call_functions() -> String {
+    let leaf = function(0).replace("(func $f0 ", "(func $leaf ").replace(
+        "(i32.add (local.get $acc) (call $f0 (local.get $acc) (i32.const 0)))",
+        "(local.get $acc)",
+    );
+    format!(
+        "{leaf}\n  (func (export \"main\") (result i32) (call $leaf (i32.const 64) (i32.const 8)))"
+    )
+}
+
+/// What `main` returns (checked on every engine before timing).
+fn first_call_result(wasm: &[u8]) -> i32 {
+    let config = eager(false);
+    let module = Module::compile(wasm, &config).unwrap_or_else(|e| panic!("ours: {e}"));
+    match first_call(&module, config).as_slice() {
+        [Value::I32(v)] => *v,
+        other => panic!("main returned {other:?}"),
+    }
+}
+
+/// Instantiates `module` and calls `main`.
+fn first_call(module: &Module, config: Config) -> Vec<Value> {
+    let mut store = Store::new(config);
+    let id = store
+        .instantiate(module, &[], &mut NoHost)
+        .unwrap_or_else(|e| panic!("instantiate: {e}"));
+    store
+        .invoke(&mut NoHost, id, "main", &[])
+        .unwrap_or_else(|e| panic!("main: {e}"))
+}
+
+/// wasmi: compile with `mode`, instantiate and call `main`.
+fn wasmi_first_call(wasm: &[u8], mode: wasmi::CompilationMode) -> i32 {
+    let mut config = wasmi::Config::default();
+    config.compilation_mode(mode);
+    let engine = wasmi::Engine::new(&config);
+    let module = wasmi::Module::new(&engine, wasm).unwrap_or_else(|e| panic!("wasmi: {e}"));
+    let mut store = wasmi::Store::new(&engine, ());
+    let linker = wasmi::Linker::<()>::new(&engine);
+    let instance = linker
+        .instantiate_and_start(&mut store, &module)
+        .unwrap_or_else(|e| panic!("wasmi instantiate: {e}"));
+    let main = instance
+        .get_typed_func::<(), i32>(&store, "main")
+        .unwrap_or_else(|e| panic!("wasmi main: {e}"));
+    main.call(&mut store, ())
+        .unwrap_or_else(|e| panic!("wasmi call: {e}"))
+}
+
+/// Prints the first-call table.
+fn print_first_call() {
+    let wasm = generated_with(FIRST_CALL_SIZE, &first_call_functions());
+    let expected = first_call_result(&wasm);
+    let lazy = Config::default();
+    let module = Module::compile(&wasm, &lazy).unwrap_or_else(|e| panic!("ours: {e}"));
+    assert_eq!(first_call(&module, lazy), [Value::I32(expected)]);
+    assert_eq!(module.translated_count(), 2, "main and $leaf only");
+    for mode in [
+        wasmi::CompilationMode::Eager,
+        wasmi::CompilationMode::LazyTranslation,
+    ] {
+        assert_eq!(wasmi_first_call(&wasm, mode), expected, "wasmi {mode:?}");
+    }
+    let mut ours_lazy = || {
+        let module = Module::compile(black_box(&wasm), &lazy).unwrap_or_else(|e| panic!("{e}"));
+        black_box(first_call(&module, lazy));
+    };
+    let mut ours_eager = || {
+        let config = eager(false);
+        let module = Module::compile(black_box(&wasm), &config).unwrap_or_else(|e| panic!("{e}"));
+        black_box(first_call(&module, config));
+    };
+    let mut wasmi_eager = || {
+        black_box(wasmi_first_call(
+            black_box(&wasm),
+            wasmi::CompilationMode::Eager,
+        ));
+    };
+    let mut wasmi_lazy = || {
+        black_box(wasmi_first_call(
+            black_box(&wasm),
+            wasmi::CompilationMode::LazyTranslation,
+        ));
+    };
+    let t = min_times(
+        FIRST_CALL_ROUNDS,
+        &mut [
+            &mut ours_lazy,
+            &mut ours_eager,
+            &mut wasmi_eager,
+            &mut wasmi_lazy,
+        ],
+    );
+    println!(
+        "\n## First call of a 1 MB module (validate + translate what runs + instantiate + run)\n"
+    );
+    println!(
+        "The generated module of {} ({} bytes) plus `main`, which calls one generated function \
+         (a loop of 8 iterations): compile, instantiate, call `main` once, metering/fuel off. \
+         Ours: `Translation::Lazy` (validates every body, translates `main` and its callee) \
+         and `Translation::Eager`; wasmi 2.0.0: `CompilationMode::Eager` and \
+         `CompilationMode::LazyTranslation` (validates every body, translates on first call). \
+         Time: {STATISTIC} ({FIRST_CALL_ROUNDS} rounds).\n",
+        wasm_count(&wasm),
+        wasm.len()
+    );
+    println!("| variant | time | ns/byte | ours lazy / variant |");
+    println!("|---|--:|--:|--:|");
+    let names = [
+        "ours lazy",
+        "ours eager",
+        "wasmi eager",
+        "wasmi lazy translation",
+    ];
+    for (name, d) in names.iter().zip(&t) {
+        println!(
+            "| {name} | {:.2}ms | {:.1} | {:.2} |",
+            d.as_secs_f64() * 1e3,
+            d.as_nanos() as f64 / wasm.len() as f64,
+            t[0].as_secs_f64() / d.as_secs_f64()
+        );
+    }
 }

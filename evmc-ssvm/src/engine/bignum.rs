@@ -331,6 +331,7 @@ pub fn exec(op: BigOp, mem: &mut [u8], args: &[u32; 4]) -> Result<Option<u32>, T
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::OnceLock;
 
     fn word(v: u64) -> [u8; 32] {
         let mut w = [0u8; 32];
@@ -471,10 +472,12 @@ mod tests {
         };
         let module =
             Module::compile_with_intrinsics(&wasm, &Config::default(), &resolve).expect("compiles");
+        module.inner.translate_on_call(0);
         let sites: Vec<Vec<Operand>> = module
             .inner
             .bigcalls
             .iter()
+            .filter_map(OnceLock::get)
             .map(|c| (0..3).map(|i| c.operand(i)).collect())
             .collect();
         let c = Operand::Const;

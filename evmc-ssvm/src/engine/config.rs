@@ -43,6 +43,17 @@ impl WasmVersion {
     }
 }
 
+/// When function bodies are translated to executed code.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default)]
+pub enum Translation {
+    /// Every body is validated at compile time and translated on its function's first
+    /// call, once (default).
+    #[default]
+    Lazy,
+    /// Every body is validated and translated at compile time.
+    Eager,
+}
+
 /// Limits and options for compiling and running modules. Exhausting a limit is a trap.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Config {
@@ -67,6 +78,8 @@ pub struct Config {
     pub step_limit: Option<u64>,
     /// The WebAssembly version modules may use.
     pub wasm: WasmVersion,
+    /// When bodies are translated (the same module runs the same either way).
+    pub translation: Translation,
 }
 
 impl Default for Config {
@@ -78,6 +91,7 @@ impl Default for Config {
             metering: false,
             step_limit: None,
             wasm: WasmVersion::V2,
+            translation: Translation::Lazy,
         }
     }
 }

@@ -3,6 +3,7 @@
 
 pub mod bignum;
 pub mod budget;
+mod code;
 pub mod config;
 mod exec;
 pub mod host;
@@ -18,7 +19,7 @@ pub mod trap;
 pub mod types;
 
 pub use budget::MemoryBudget;
-pub use config::{Config, WasmVersion};
+pub use config::{Config, Translation, WasmVersion};
 pub use host::{Host, HostCallContext, HostFuncId, NoHost};
 pub use memory::{Dirty, Memory};
 pub use module::{CompileError, Module};

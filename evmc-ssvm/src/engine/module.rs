@@ -1,22 +1,23 @@
 //! `Module::compile`: one pass over the binary with wasmparser's `Validator`, collecting
-//! the module's entities and translating every function body as it is validated.
+//! the module's entities and validating every function body (translating it too in eager
+//! mode; see `code` for when bodies are translated).
 
 use std::collections::HashMap;
 use std::fmt;
-use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, OnceLock};
 
 use wasmparser::{
-    ConstExpr as WpConstExpr, DataKind, ElementItems, ElementKind, ExternalKind,
-    FuncValidatorAllocations, Operator, Parser, Payload, TypeRef, ValidPayload, Validator,
-    WasmFeatures,
+    ConstExpr as WpConstExpr, DataKind, ElementItems, ElementKind, ExternalKind, Operator, Parser,
+    Payload, TypeRef, ValidPayload, Validator, WasmFeatures,
 };
 
 use super::bignum::{BigCall, Intrinsic};
+use super::code::{FuncCode, FuncCompiler, LazySource};
 use super::config::Config;
 use super::exec::word::Word;
 #[cfg(test)]
 use super::isa::Instr;
-use super::translate::{translate_body, TranslateAllocs, TranslateCtx, TranslateOut};
 use super::types::{
     ExportType, ExternType, FuncType, GlobalType, ImportType, Limits, RefType, TableType, ValType,
 };
@@ -58,11 +59,12 @@ pub(crate) enum ConstExpr {
     RefFunc(u32),
 }
 
-/// One translated function body.
-#[derive(Debug, Clone, Copy)]
+/// One translated function body: its own words and the facts a call needs.
+#[derive(Debug)]
 pub(crate) struct CompiledFunc {
-    /// Index of the first instruction in `ModuleInner::code`.
-    pub entry: u32,
+    /// The executed code; an `Ip` into it stays valid while the module lives (the box is
+    /// never moved or changed once the body is published).
+    pub words: Box<[Word]>,
     /// Parameter count.
     pub params: u32,
     /// Declared (non-parameter) local count.
@@ -71,11 +73,14 @@ pub(crate) struct CompiledFunc {
     /// its maximum height (every slot an instruction of the body names is below it).
     pub frame_size: u32,
     /// With metering, the cost of the body's entry block, which a call charges itself
-    /// before continuing at `call_entry`, past the body's first `ChargeGas` (0 and `entry`
+    /// before continuing at `call_entry`, past the body's first `ChargeGas` (0 and word 0
     /// without metering).
     pub entry_gas: u32,
-    /// Where a call continues (see `entry_gas`).
+    /// The word where a call continues (see `entry_gas`).
     pub call_entry: u32,
+    /// The translated instructions (tests inspect them).
+    #[cfg(test)]
+    pub ir: Vec<Instr>,
 }
 
 /// An element segment: its items (each a reference-valued constant expression) and, for an
@@ -108,7 +113,8 @@ pub(crate) struct ModuleInner {
     pub func_types: Vec<u32>,
     pub num_imported_funcs: u32,
     pub num_imported_globals: u32,
-    pub funcs: Vec<CompiledFunc>,
+    /// Per defined function: its code, translated at compile time or on first call.
+    pub funcs: Vec<FuncCode>,
     /// Defined tables, with the constant that fills each.
     pub tables: Vec<(TableType, ConstExpr)>,
     pub memories: Vec<Limits>,
@@ -124,16 +130,16 @@ pub(crate) struct ModuleInner {
     pub start: Option<u32>,
     pub elems: Vec<ElemSegment>,
     pub datas: Vec<DataSegment>,
-    /// The executed code of every body.
-    pub code: Vec<Word>,
-    /// The translated instructions of each body (tests inspect them).
-    #[cfg(test)]
-    pub ir: Vec<Vec<Instr>>,
     pub uses_floats: bool,
     /// Per imported function: the native operation it is bound to, if any.
     pub import_intrinsics: Vec<Option<Intrinsic>>,
-    /// The compiled bignum call sites (`Instr::Bignum` indexes this).
-    pub bigcalls: Vec<BigCall>,
+    /// The bignum call sites (`Instr::Bignum` indexes this): each body owns a range,
+    /// sized at validation and filled when the body is translated.
+    pub bigcalls: Vec<OnceLock<BigCall>>,
+    /// What lazy translation needs (`None` in eager mode).
+    pub lazy: Option<LazySource>,
+    /// Bodies translated so far (at compile time or on first call).
+    pub translated: AtomicUsize,
 }
 
 /// A validated, translated module, cheap to clone and instantiate many times.
@@ -252,9 +258,7 @@ impl Module {
     ) -> Result<Module, CompileError> {
         let mut validator = Validator::new_with_features(features(config));
         let mut m = ModuleInner::default();
-        let mut allocs = FuncValidatorAllocations::default();
-        let mut translate_allocs = TranslateAllocs::default();
-        let no_type = FuncType::default();
+        let mut compiler = FuncCompiler::new(bytes, config);
         let mut parser = Parser::new(0);
         parser.set_features(features(config));
         for payload in parser.parse_all(bytes) {
@@ -264,34 +268,14 @@ impl Module {
                     if m.import_intrinsics.len() != m.num_imported_funcs as usize {
                         m.bind_intrinsics(resolve);
                     }
-                    let mut fv = func.into_validator(std::mem::take(&mut allocs));
-                    let ty_idx = m.func_types.get(fv.index() as usize).copied().unwrap_or(0);
-                    let ty = m.types.get(ty_idx as usize).unwrap_or(&no_type);
-                    let ctx = TranslateCtx {
-                        config,
-                        types: &m.types,
-                        func_type: ty,
-                        func_types: &m.func_types,
-                        imported_funcs: m.num_imported_funcs,
-                        import_intrinsics: &m.import_intrinsics,
-                    };
-                    let out = TranslateOut {
-                        code: &mut m.code,
-                        bigcalls: &mut m.bigcalls,
-                        uses_floats: &mut m.uses_floats,
-                        #[cfg(test)]
-                        ir: &mut m.ir,
-                    };
-                    let compiled =
-                        translate_body(&ctx, &mut fv, &body, out, &mut translate_allocs)?;
-                    m.funcs.push(compiled);
-                    allocs = fv.into_allocations();
+                    compiler.compile(&mut m, func, &body)?;
                 }
                 ValidPayload::Parser(_) => return Err(err(0, "components are not supported")),
                 ValidPayload::Ok | ValidPayload::End(_) => {}
             }
             m.read_section(payload)?;
         }
+        compiler.finish(&mut m);
         Ok(Module { inner: Arc::new(m) })
     }
 
@@ -335,9 +319,22 @@ impl Module {
         self.inner.uses_floats
     }
 
-    /// Number of compiled instruction words (all bodies).
+    /// Number of executed words of the bodies translated so far.
     pub fn code_len(&self) -> usize {
-        self.inner.code.len()
+        let bodies = self.inner.funcs.iter().filter_map(FuncCode::get);
+        bodies.map(|f| f.words.len()).sum()
+    }
+
+    /// Number of function bodies translated so far: all of them after an eager compile;
+    /// under lazy translation, those compiled eagerly (see `code`) plus each function
+    /// called at least once.
+    pub fn translated_count(&self) -> usize {
+        self.inner.translated.load(Ordering::Relaxed)
+    }
+
+    /// Number of functions the module defines.
+    pub fn defined_func_count(&self) -> usize {
+        self.inner.funcs.len()
     }
 }
 

@@ -32,6 +32,10 @@ pub enum Trap {
     OutOfGas,
     /// The configured step limit was exceeded.
     StepLimitExceeded,
+    /// A function translated on its first call could not be translated. Validation
+    /// rules out every such failure (README, "Lazy translation"); this ends the run
+    /// cleanly should one happen anyway.
+    TranslationFailed,
     /// A host function stopped execution with this host-defined code.
     Host(u8),
 }
@@ -53,6 +57,7 @@ impl Trap {
             Trap::ValueStackExhausted => "value stack exhausted",
             Trap::OutOfGas => "out of gas",
             Trap::StepLimitExceeded => "step limit exceeded",
+            Trap::TranslationFailed => "function translation failed",
             Trap::Host(_) => "host exit",
         }
     }

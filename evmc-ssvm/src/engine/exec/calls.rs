@@ -25,7 +25,7 @@ fn enter(
     fp: Fp,
     base: u16,
     instance: usize,
-    callee: CompiledFunc,
+    callee: &CompiledFunc,
     mem: Mem,
     ex: &mut Exec<'_>,
     acc: u64,
@@ -60,8 +60,21 @@ fn enter(
     } else {
         ex.switch_to(instance)
     };
-    let ip = Ip::at(ex.code, callee.call_entry as usize);
+    let ip = Ip::at(&callee.words, callee.call_entry as usize);
     step_to(ip, frame, mem, ex, acc)
+}
+
+/// The cold side of a call whose callee was never translated (`Exec::untranslated`):
+/// translates it (see `code`), then runs the call word at `ip` again, which finds it. (A
+/// tail call with the handler's own parameters: the handlers' hot paths need no stack
+/// frame for it.) Nothing before the lookup of the callee has an effect, so the call word
+/// runs as if for the first time.
+#[cold]
+#[inline(never)]
+fn translate_and_retry(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, acc: u64) -> Done {
+    let (instance, index) = ex.untranslated;
+    ex.instances[instance].module.translate_on_call(index);
+    (ip.word().h)(ip, fp, mem, ex, acc)
 }
 
 /// Grows the value stack to `need` slots (out of line: it is rare); returns the frame at
@@ -90,7 +103,9 @@ fn call_addr(
     let ret = ip.offset(len);
     let id = match f.kind {
         FuncKind::Wasm { instance, index } => {
-            let callee = ex.instances[instance as usize].module.funcs[index as usize];
+            let Some(callee) = ex.body(instance as usize, index as usize) else {
+                return translate_and_retry(ip, fp, mem, ex, acc);
+            };
             return enter(ret, fp, base, instance as usize, callee, mem, ex, acc);
         }
         FuncKind::Host(id) => id,
@@ -116,7 +131,9 @@ fn call_addr(
 /// `call` of a defined function of the current instance.
 fn call_internal(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, acc: u64) -> Done {
     let w = ip.word();
-    let callee = ex.bodies[w.c as usize];
+    let Some(callee) = ex.body(ex.cur, w.c as usize) else {
+        return translate_and_retry(ip, fp, mem, ex, acc);
+    };
     enter(ip.next(), fp, w.a, ex.cur, callee, mem, ex, acc)
 }
 

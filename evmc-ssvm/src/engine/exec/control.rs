@@ -222,6 +222,11 @@ pub(super) fn unreachable(_: Ip, _: Fp, _: Mem, ex: &mut Exec<'_>, _: u64) -> Do
     ex.trap(Trap::Unreachable)
 }
 
+/// The body of a function whose translation failed (see `code`).
+pub(super) fn translation_failed(_: Ip, _: Fp, _: Mem, ex: &mut Exec<'_>, _: u64) -> Done {
+    ex.trap(Trap::TranslationFailed)
+}
+
 /// A metered block's entry: charge `c`.
 fn charge_gas(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, acc: u64) -> Done {
     if !ex.charge(i64::from(ip.word().c)) {

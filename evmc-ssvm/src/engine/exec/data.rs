@@ -87,7 +87,10 @@ fn bignum<const OP: usize, const METERED: bool>(
     acc: u64,
 ) -> Done {
     let w = ip.word();
-    let call = &ex.bigcalls[w.c as usize];
+    // Set before the body that names it was published (see `code`).
+    let Some(call) = ex.bigcalls[w.c as usize].get() else {
+        return ex.trap(Trap::TranslationFailed);
+    };
     let op = BigOp::ALL[OP];
     let ptrs = call.pointers(|s| fp.get(s as u16));
     let bytes = mem.bytes();

@@ -20,8 +20,10 @@ mod numeric;
 pub(crate) mod word;
 
 use std::cell::RefCell;
+use std::sync::OnceLock;
 
 use super::bignum::BigCall;
+use super::code::FuncCode;
 use super::host::{Host, HostCallContext};
 use super::memory::{Dirty, Memory};
 use super::module::CompiledFunc;
@@ -153,12 +155,13 @@ pub(crate) struct Exec<'a> {
     /// What the handlers wrote into the current instance's memory since the last switch
     /// (merged into the memory's record by [`Exec::flush_dirty`]).
     dirty: Dirty,
-    /// The running instance, its module's compiled functions and code.
+    /// The running instance, its module's functions and bignum call sites.
     cur: usize,
     inst: &'a InstanceData,
-    code: &'a [Word],
-    bodies: &'a [CompiledFunc],
-    bigcalls: &'a [BigCall],
+    bodies: &'a [FuncCode],
+    bigcalls: &'a [OnceLock<BigCall>],
+    /// The function a call found untranslated: (instance, defined function index).
+    untranslated: (usize, usize),
     /// Why the run stopped ([`Done::Trap`]).
     trap: Trap,
     /// Results of the entry function ([`Done::Return`]).
@@ -167,7 +170,24 @@ pub(crate) struct Exec<'a> {
     resume: Option<(Ip, Fp, Mem, u64)>,
 }
 
-impl Exec<'_> {
+impl<'a> Exec<'a> {
+    /// The body of defined function `index` of instance `instance`, if it was translated
+    /// (one acquire load); else `None`, with the function noted in `untranslated` for
+    /// `calls::translate_and_retry`.
+    #[inline(always)]
+    fn body(&mut self, instance: usize, index: usize) -> Option<&'a CompiledFunc> {
+        let bodies: &'a [FuncCode] = if instance == self.cur {
+            self.bodies
+        } else {
+            &self.instances[instance].module.funcs
+        };
+        let body = bodies[index].get();
+        if body.is_none() {
+            self.untranslated = (instance, index);
+        }
+        body
+    }
+
     /// Stops the run with `trap`. (The result goes through `black_box` so that callers
     /// cannot assume it and must call this in tail position: a handler whose cold paths
     /// end in tail calls needs no stack frame on its hot path.)
@@ -183,7 +203,6 @@ impl Exec<'_> {
         self.flush_dirty();
         self.cur = i;
         self.inst = &self.instances[i];
-        self.code = &self.inst.module.code;
         self.bodies = &self.inst.module.funcs;
         self.bigcalls = &self.inst.module.bigcalls;
         self.memory()
@@ -268,6 +287,12 @@ fn pause(ip: Ip, fp: Fp, mem: Mem, ex: &mut Exec<'_>, acc: u64) -> Done {
     std::hint::black_box(Done::Pause)
 }
 
+/// The only word of a body whose translation failed: running it traps with
+/// [`Trap::TranslationFailed`].
+pub(crate) fn failed_call_word() -> Word {
+    Word::new(control::translation_failed, 0, 0, 0)
+}
+
 /// Runs function `func` (a store address) with raw `args`; returns raw results.
 pub(crate) fn call(
     ent: &mut Entities,
@@ -342,7 +367,11 @@ fn run(
         tables,
         globals,
     } = ent;
-    let cf = instances[instance].module.funcs[index];
+    let module = &instances[instance].module;
+    let cf = match module.funcs.get(index).and_then(FuncCode::get) {
+        Some(body) => body,
+        None => module.translate_on_call(index),
+    };
     reserve(&mut m.stack, cf.frame_size as usize, limits.max_value_stack)?;
     let stack_base = m.stack.as_mut_ptr();
     let mut ex = Exec {
@@ -368,9 +397,9 @@ fn run(
         dirty: Dirty::default(),
         cur: instance,
         inst: &instances[instance],
-        code: &[],
         bodies: &[],
         bigcalls: &[],
+        untranslated: (0, 0),
         trap: Trap::Unreachable,
         results: 0,
         resume: None,
@@ -378,7 +407,7 @@ fn run(
     let mem = ex.switch_to(instance);
     let fp = ex.frame_at(0);
     fp.zero(cf.params, cf.locals as usize);
-    let at = (Ip::at(ex.code, cf.entry as usize), fp, mem, 0);
+    let at = (Ip::at(&cf.words, 0), fp, mem, 0);
     let result = run_slices(&mut ex, at, limits.steps);
     ex.flush_dirty();
     *gas = ex.gas;

@@ -165,7 +165,9 @@ impl Translator<'_, '_> {
             };
         }
         self.code.truncate(tail);
-        let site = to_u32(self.bigcalls.len())?;
+        let site = to_u32(self.bigcalls.len())?
+            .checked_add(self.ctx.bigcall_base)
+            .ok_or_else(|| super::control::error("too many bignum call sites"))?;
         self.bigcalls.push(BigCall::new(intr, &args[..n]));
         let dst = self.providers.next_slot();
         let instr = Instr::Bignum {

@@ -20,7 +20,6 @@ use wasmparser::{FuncValidator, FunctionBody, Operator, OperatorsReader, Validat
 use super::bignum::{BigCall, Intrinsic};
 use super::config::Config;
 use super::exec::encode::{encode_body, Layout};
-use super::exec::word::Word;
 use super::isa::{self, Instr, Slot, ACC};
 use super::module::{CompileError, CompiledFunc};
 use super::types::FuncType;
@@ -38,19 +37,20 @@ pub(crate) struct TranslateCtx<'a> {
     pub imported_funcs: u32,
     /// Per imported function: the native operation it is bound to, if any.
     pub import_intrinsics: &'a [Option<Intrinsic>],
+    /// The module-wide index of the body's first bignum call site.
+    pub bigcall_base: u32,
 }
 
-/// Where a body translation appends its output.
-pub(crate) struct TranslateOut<'a> {
-    /// The module's executed code.
-    pub code: &'a mut Vec<Word>,
-    /// The module's bignum call sites.
-    pub bigcalls: &'a mut Vec<BigCall>,
-    /// Set when the body uses a float instruction.
-    pub uses_floats: &'a mut bool,
-    /// The translated instructions of every body (tests inspect them).
-    #[cfg(test)]
-    pub ir: &'a mut Vec<Vec<Instr>>,
+/// What one body translation produced.
+#[derive(Debug)]
+pub(crate) struct Translated {
+    /// The body's executed code and frame facts.
+    pub func: CompiledFunc,
+    /// Its bignum call sites, in order: `Instr::Bignum` site `bigcall_base + k` is entry
+    /// `k`.
+    pub bigcalls: Vec<BigCall>,
+    /// Whether the body uses a float instruction.
+    pub uses_floats: bool,
 }
 
 /// Allocations reused from one body to the next.
@@ -64,7 +64,7 @@ pub(crate) struct TranslateAllocs {
 }
 
 /// The most slots a call frame may have (word operands are 16-bit).
-const MAX_FRAME_SLOTS: u32 = 1 << 16;
+pub(crate) const MAX_FRAME_SLOTS: u32 = 1 << 16;
 
 /// An operand taken off the provider stack.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,36 +99,35 @@ pub(crate) fn to_u32(v: usize) -> Result<u32, CompileError> {
     })
 }
 
-/// Translates one function body, appending to `out`; returns its descriptor.
+/// The error of a body whose frame would exceed [`MAX_FRAME_SLOTS`].
+pub(crate) fn frame_too_large() -> CompileError {
+    control::error(format!(
+        "function needs more than {MAX_FRAME_SLOTS} slots for its locals and operands"
+    ))
+}
+
+/// Validates (with `fv`) and translates one function body.
 pub(crate) fn translate_body(
     ctx: &TranslateCtx<'_>,
     fv: &mut FuncValidator<ValidatorResources>,
     body: &FunctionBody<'_>,
-    out: TranslateOut<'_>,
     allocs: &mut TranslateAllocs,
-) -> Result<CompiledFunc, CompileError> {
-    let TranslateOut {
-        code: words,
-        bigcalls,
-        uses_floats,
-        #[cfg(test)]
-        ir,
-    } = out;
+) -> Result<Translated, CompileError> {
     let mut reader = body.get_binary_reader();
     fv.read_locals(&mut reader)?;
     reader.set_features(*fv.features());
     let mut reader = OperatorsReader::new(reader);
     let params = to_u32(ctx.func_type.params.len())?;
     let locals = fv.len_locals();
-    let entry = to_u32(words.len())?;
     let mut providers = std::mem::take(&mut allocs.providers);
     providers.reset(locals);
     let mut body_code = std::mem::take(&mut allocs.body);
     body_code.clear();
+    let mut bigcalls = Vec::new();
     let mut t = Translator {
         ctx,
         code: &mut body_code,
-        bigcalls,
+        bigcalls: &mut bigcalls,
         providers,
         ctrl: std::mem::take(&mut allocs.ctrl),
         uses_floats: false,
@@ -151,35 +150,37 @@ pub(crate) fn translate_body(
         })?;
     }
     reader.finish()?;
-    *uses_floats |= t.uses_floats;
+    let uses_floats = t.uses_floats;
     let frame_size = locals
         .checked_add(to_u32(t.providers.max_height())?)
         .filter(|size| *size <= MAX_FRAME_SLOTS)
-        .ok_or_else(|| {
-            control::error(format!(
-                "function needs more than {MAX_FRAME_SLOTS} slots for its locals and operands"
-            ))
-        })?;
+        .ok_or_else(frame_too_large)?;
     allocs.providers = t.providers;
     allocs.ctrl = t.ctrl;
     allocs.spare = t.spare;
     // A call charges the entry block itself and skips its `ChargeGas` (one word, and
     // never preceded by a checkpoint).
     let (entry_gas, call_entry) = match body_code.first() {
-        Some(Instr::ChargeGas { amount }) => (*amount, entry + 1),
-        _ => (0, entry),
+        Some(Instr::ChargeGas { amount }) => (*amount, 1),
+        _ => (0, 0),
     };
-    encode_body(&body_code, words, &mut allocs.layout)?;
-    #[cfg(test)]
-    ir.push(body_code.clone());
-    allocs.body = body_code;
-    Ok(CompiledFunc {
-        entry,
+    let mut words = Vec::new();
+    encode_body(&body_code, &mut words, &mut allocs.layout)?;
+    let func = CompiledFunc {
+        words: words.into_boxed_slice(),
         params,
         locals: locals - params,
         frame_size,
         entry_gas,
         call_entry,
+        #[cfg(test)]
+        ir: body_code.clone(),
+    };
+    allocs.body = body_code;
+    Ok(Translated {
+        func,
+        bigcalls,
+        uses_floats,
     })
 }
 

@@ -12,7 +12,7 @@ fn module(wat: &str) -> Module {
 
 /// The instructions of defined function `index`.
 fn body(m: &Module, index: usize) -> Vec<Instr> {
-    m.inner.ir[index].clone()
+    m.inner.translate_on_call(index).ir.clone()
 }
 
 fn run(wat: &str, name: &str, args: &[Value]) -> Vec<Value> {
