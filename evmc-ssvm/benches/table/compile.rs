@@ -174,7 +174,7 @@ fn generated_with(size: usize, extra: &str) -> Vec<u8> {
 /// off, eager translation. For `valgrind --tool=callgrind`.
 pub fn profile(args: &[String]) {
     let Some(name) = args.first() else {
-        panic!("usage: profile-compile MODULE [ROUNDS]");
+        panic!("usage: profile-compile MODULE [ROUNDS] [lazy]");
     };
     let rounds: usize = args.get(1).map_or(1, |r| {
         r.parse().unwrap_or_else(|e| panic!("ROUNDS {r}: {e}"))
@@ -184,11 +184,24 @@ pub fn profile(args: &[String]) {
         let names: Vec<&str> = all.iter().map(|(n, _)| n.as_str()).collect();
         panic!("unknown module {name}; modules: {names:?}");
     };
+    let lazy = args.get(2).is_some_and(|m| m == "lazy");
+    let config = Config {
+        translation: if lazy {
+            Translation::Lazy
+        } else {
+            Translation::Eager
+        },
+        ..eager(false)
+    };
     for _ in 0..rounds {
-        let module = Module::compile(wasm, &eager(false));
+        let module = Module::compile(wasm, &config);
         black_box(module.unwrap_or_else(|e| panic!("{name}: {e}")));
     }
-    println!("{name}: compiled {rounds} time(s), {} bytes", wasm.len());
+    let mode = if lazy { "lazy" } else { "eager" };
+    println!(
+        "{name}: compiled {rounds} time(s) ({mode}), {} bytes",
+        wasm.len()
+    );
 }
 
 /// Size of the first-call module, in bytes (approximate).

@@ -8,7 +8,8 @@
 //! run some: `cargo bench -p evmc-ssvm --bench table -- exec compile evmc eei drag pairing`.
 //! Profiling: `... --bench table -- profile WORKLOAD VARIANT [CALLS]` checks and runs one
 //! workload on one engine (see [`exec::profile`]), e.g. under `valgrind --tool=callgrind`;
-//! `... -- profile-compile MODULE [ROUNDS]` compiles one module of the compile table (see
+//! `... -- profile-compile MODULE [ROUNDS] [lazy]` compiles one module of the compile table
+//! (eager, or validation only with `lazy`; see
 //! [`compile::profile`]); `... -- profile-call CASE [CALLS]` makes cached EVMC calls of one
 //! case of the latency table ([`evmc::profile`]), `... -- profile-erc20 [CALLS]` transfers
 //! through the EEI ([`eei::profile`]).

@@ -25,13 +25,44 @@ pub const MAX_STORE_BYTES: usize = 8;
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Dirty(pub u64);
 
-impl Dirty {
-    /// Marks the granule of byte `addr` (a store of at most [`MAX_STORE_BYTES`] bytes).
+/// The interpreter's record of its stores into the current memory: one byte per bit of
+/// [`Dirty`], set by a plain byte store (no read-modify-write of a shared word, which would
+/// chain consecutive stores through memory), merged into the memory's [`Dirty`] when the
+/// run leaves the instance.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct StoreMarks([u8; 64]);
+
+impl Default for StoreMarks {
+    fn default() -> Self {
+        StoreMarks([0; 64])
+    }
+}
+
+impl StoreMarks {
+    /// The [`Dirty`] bit of byte `addr`.
     #[inline(always)]
-    pub fn mark_store(&mut self, addr: u64) {
-        self.0 |= 1u64.wrapping_shl((addr / GRANULE as u64) as u32);
+    fn bit(addr: u64) -> usize {
+        (addr / GRANULE as u64 % 64) as usize
     }
 
+    /// Marks the granule of byte `addr` (a store of at most [`MAX_STORE_BYTES`] bytes).
+    #[inline(always)]
+    pub fn mark(&mut self, addr: u64) {
+        self.0[Self::bit(addr)] = 1;
+    }
+
+    /// The marks as [`Dirty`] bits, cleared here.
+    pub fn take(&mut self) -> Dirty {
+        let mut bits = 0u64;
+        for (k, m) in self.0.iter().enumerate() {
+            bits |= u64::from(*m != 0) << k;
+        }
+        self.0 = [0; 64];
+        Dirty(bits)
+    }
+}
+
+impl Dirty {
     /// Marks every granule of `offset .. offset + len`.
     pub fn mark(&mut self, offset: usize, len: usize) {
         if len == 0 {
@@ -264,7 +295,10 @@ mod tests {
         let mut data = vec![1u8; 40 * GRANULE + 100];
         let mut dirty = Dirty::default();
         dirty.mark(3 * GRANULE + 5, 2 * GRANULE);
-        dirty.mark_store((40 * GRANULE - 1) as u64);
+        let mut stores = StoreMarks::default();
+        stores.mark((40 * GRANULE - 1) as u64);
+        dirty.merge(stores.take());
+        assert_eq!(stores, StoreMarks::default(), "taken");
         assert_eq!(dirty.0, 0b111 << 3 | 1 << 39);
         dirty.clean(&mut data);
         let zeroed = |g: usize| data[g * GRANULE..(g + 1) * GRANULE].iter().all(|&b| b == 0);
@@ -286,7 +320,9 @@ mod tests {
     fn marks_wrap_every_64_granules() {
         let mut data = vec![1u8; 130 * GRANULE];
         let mut dirty = Dirty::default();
-        dirty.mark_store(2 * GRANULE as u64);
+        let mut stores = StoreMarks::default();
+        stores.mark(2 * GRANULE as u64);
+        dirty.merge(stores.take());
         dirty.clean(&mut data);
         for g in 0..130 {
             let zero = data[g * GRANULE + 100] == 0;

@@ -10,7 +10,7 @@ use super::word::{acc_field as acc, instance, next, Done, Ip, Mem, Word};
 use super::Exec;
 use crate::engine::config::{GROW_GAS_PER_PAGE, STEPS_PER_GROWN_PAGE};
 use crate::engine::isa::Instr;
-use crate::engine::memory::{Dirty, MAX_STORE_BYTES, PAGE_SIZE};
+use crate::engine::memory::{StoreMarks, MAX_STORE_BYTES, PAGE_SIZE};
 use crate::engine::trap::Trap;
 
 /// The `N` bytes at `addr + offset` (the effective address does not wrap), if in bounds.
@@ -25,7 +25,7 @@ fn read<const N: usize>(mem: Mem, addr: u64, offset: u32) -> Option<[u8; N]> {
     Some(unsafe { std::ptr::read_unaligned(mem.ptr.add(ea as usize) as *const [u8; N]) })
 }
 
-/// Writes `bytes` at `addr + offset`, marking it in `dirty`; `false` if out of bounds
+/// Writes `bytes` at `addr + offset`, marking it in `stores`; `false` if out of bounds
 /// (nothing written).
 #[inline(always)]
 fn write<const N: usize>(
@@ -33,7 +33,7 @@ fn write<const N: usize>(
     addr: u64,
     offset: u32,
     bytes: [u8; N],
-    dirty: &mut Dirty,
+    stores: &mut StoreMarks,
 ) -> bool {
     const { assert!(N <= MAX_STORE_BYTES) };
     let ea = (addr as u32 as u64) + u64::from(offset);
@@ -42,7 +42,7 @@ fn write<const N: usize>(
     }
     // SAFETY: as in `read`.
     unsafe { std::ptr::write_unaligned(mem.ptr.add(ea as usize) as *mut [u8; N], bytes) };
-    dirty.mark_store(ea);
+    stores.mark(ea);
     true
 }
 
@@ -79,7 +79,7 @@ macro_rules! stores {
                 let w = ip.word();
                 let conv: fn(u64) -> [u8; $n] = $conv;
                 let value = conv(fp.operand::<V>(w.b, acc));
-                if !write(mem, fp.operand::<A>(w.a, acc), w.c, value, &mut ex.dirty) {
+                if !write(mem, fp.operand::<A>(w.a, acc), w.c, value, &mut ex.stores) {
                     return ex.trap(Trap::MemoryOutOfBounds);
                 }
                 next(ip, fp, mem, ex, acc)
@@ -117,7 +117,7 @@ macro_rules! store_imms {
                 let w = ip.word();
                 let conv: fn(i64) -> [u8; $n] = $conv;
                 let value = conv(i64::from(w.b as i16));
-                if !write(mem, fp.operand::<A>(w.a, acc), w.c, value, &mut ex.dirty) {
+                if !write(mem, fp.operand::<A>(w.a, acc), w.c, value, &mut ex.stores) {
                     return ex.trap(Trap::MemoryOutOfBounds);
                 }
                 next(ip, fp, mem, ex, acc)
@@ -246,12 +246,16 @@ mod tests {
     fn accesses_check_the_whole_range_without_wrapping() {
         let mut bytes = vec![0u8; 8];
         let mem = Mem::of(&mut bytes);
-        let mut dirty = Dirty::default();
-        assert!(write(mem, 4, 0, 0x0403_0201u32.to_le_bytes(), &mut dirty));
-        assert_eq!(dirty, Dirty(1), "granule 0 written");
+        let mut stores = StoreMarks::default();
+        assert!(write(mem, 4, 0, 0x0403_0201u32.to_le_bytes(), &mut stores));
+        assert_eq!(
+            stores.take(),
+            crate::engine::memory::Dirty(1),
+            "granule 0 written"
+        );
         assert_eq!(read::<4>(mem, 2, 2), Some([1, 2, 3, 4]));
         assert_eq!(read::<4>(mem, 5, 0), None);
-        assert!(!write(mem, 7, 0, [0u8; 2], &mut dirty));
+        assert!(!write(mem, 7, 0, [0u8; 2], &mut stores));
         // The address is an i32: only its low 32 bits count, then the offset is added
         // without wrapping.
         assert_eq!(read::<1>(mem, 0xffff_ffff_0000_0004, 0), Some([1]));

@@ -25,7 +25,7 @@ use std::sync::OnceLock;
 use super::bignum::BigCall;
 use super::code::FuncCode;
 use super::host::{Host, HostCallContext};
-use super::memory::{Dirty, Memory};
+use super::memory::{Dirty, Memory, StoreMarks};
 use super::module::CompiledFunc;
 use super::pool::{self, Pool};
 use super::store::{Entities, FuncInst, FuncKind, Global, InstanceData};
@@ -155,6 +155,9 @@ pub(crate) struct Exec<'a> {
     /// What the handlers wrote into the current instance's memory since the last switch
     /// (merged into the memory's record by [`Exec::flush_dirty`]).
     dirty: Dirty,
+    /// The stores into the current instance's memory since the last switch (merged the
+    /// same way).
+    stores: StoreMarks,
     /// The running instance, its module's functions and bignum call sites.
     cur: usize,
     inst: &'a InstanceData,
@@ -210,7 +213,8 @@ impl<'a> Exec<'a> {
 
     /// Merges what was written into the current memory into its record.
     fn flush_dirty(&mut self) {
-        let dirty = std::mem::take(&mut self.dirty);
+        let mut dirty = std::mem::take(&mut self.dirty);
+        dirty.merge(self.stores.take());
         if let Some(memory) = self.memories.get_mut(self.inst.memory as usize) {
             memory.dirty.merge(dirty);
         }
@@ -395,6 +399,7 @@ fn run(
         #[cfg(debug_assertions)]
         stack_floor: 0,
         dirty: Dirty::default(),
+        stores: StoreMarks::default(),
         cur: instance,
         inst: &instances[instance],
         bodies: &[],
