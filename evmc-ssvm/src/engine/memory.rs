@@ -51,13 +51,20 @@ impl StoreMarks {
         self.0[Self::bit(addr)] = 1;
     }
 
-    /// The marks as [`Dirty`] bits, cleared here.
+    /// The marks as [`Dirty`] bits, cleared here (eight words to test when none is set).
     pub fn take(&mut self) -> Dirty {
         let mut bits = 0u64;
-        for (k, m) in self.0.iter().enumerate() {
-            bits |= u64::from(*m != 0) << k;
+        for (w, chunk) in self.0.chunks_exact(8).enumerate() {
+            if chunk.iter().all(|&m| m == 0) {
+                continue;
+            }
+            for (i, m) in chunk.iter().enumerate() {
+                bits |= u64::from(*m != 0) << (w * 8 + i);
+            }
         }
-        self.0 = [0; 64];
+        if bits != 0 {
+            self.0 = [0; 64];
+        }
         Dirty(bits)
     }
 }
