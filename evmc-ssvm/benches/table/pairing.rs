@@ -586,8 +586,8 @@ pub fn print() {
          precompile does (`AffineG1::new`, `AffineG2::new` with Fq2 (real, imag) from the \
          input's (imag, real)), then `pairing_batch(..) == Gt::one()`. pairing.c native: \
          `cc -O2 -shared -fPIC` (built into cargo's `target/tmp`), `bn254_pairing_check`. \
-         Contracts on ours: one `ssvm::vm::execute` per check (gate, warm module cache \
-         keyed by the code's Keccak-256, instantiation, `main`, EEI) against the mock host \
+         Contracts on ours: one `ssvm::vm::execute` per check (gate, warm module cache, \
+         instantiation, `main`, EEI) against the mock host \
          with the vector's input as call data, status SUCCESS; metering on = ample gas. \
          wasmi: eager compilation, fuel off, a fresh store and instance per check, the four \
          `ethereum` imports from a shim in the bench. The Ewasm team's Rust contract \
