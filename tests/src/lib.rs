@@ -1,5 +1,6 @@
 //! Test support for SSVM: hosts, runners and shared helpers used by the integration tests and tools.
 pub mod cli;
+pub mod contracts;
 pub mod evmc_loader;
 pub mod host;
 pub mod host_abi;

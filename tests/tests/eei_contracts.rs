@@ -13,16 +13,7 @@ const ME: [u8; 20] = [0xaa; 20];
 const CALLER: [u8; 20] = [0xbb; 20];
 
 fn options() -> CompileOptions {
-    CompileOptions {
-        metering: false,
-        bignum: true,
-        debug: false,
-        reject_floats: false,
-        max_memory_pages: 16,
-        revision: Revision::Byzantium,
-        wasm: ssvm::options::WasmVersion::V2,
-        translation: ssvm::options::Translation::Lazy,
-    }
+    ssvm_tests::contracts::compile_options()
 }
 
 fn message(input: &[u8]) -> Message {

@@ -15,16 +15,7 @@ const GAS: i64 = 10_000_000;
 const ME: [u8; 20] = [0xaa; 20];
 
 fn options() -> CompileOptions {
-    CompileOptions {
-        metering: false,
-        bignum: true,
-        debug: false,
-        reject_floats: false,
-        max_memory_pages: 16,
-        revision: Revision::Byzantium,
-        wasm: ssvm::options::WasmVersion::V2,
-        translation: ssvm::options::Translation::Lazy,
-    }
+    ssvm_tests::contracts::compile_options()
 }
 
 fn run(wat: &str, input: &[u8], host: &mut MockHost) -> Outcome {
